@@ -1,0 +1,52 @@
+"""Explicit errors: each says what was wrong and what to do about it.
+
+Transports (CLI, Slack, terminal chat) catch CopydeskError and show `str(error)`;
+anything else is a bug and is reported with a reference id.
+"""
+
+from __future__ import annotations
+
+
+class CopydeskError(Exception):
+    """Base class: a problem the user can act on. The message says what to do."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message} {hint}".strip() if hint else message)
+
+
+class ConfigError(CopydeskError):
+    """The configuration is missing or invalid."""
+
+
+class InputError(CopydeskError):
+    """A file, argument or message given by the user cannot be used."""
+
+
+class NotFoundError(CopydeskError):
+    """A product, brand, draft or model that was asked for does not exist."""
+
+
+class AmbiguousError(CopydeskError):
+    """A reference matches several things; `candidates` holds them, best first."""
+
+    def __init__(self, message: str, candidates: list, *, hint: str | None = None) -> None:
+        self.candidates = candidates
+        super().__init__(message, hint=hint)
+
+
+class ModelError(CopydeskError):
+    """A model could not be loaded or run."""
+
+
+class UnsupportedRequestError(CopydeskError):
+    """The request asks for something copydesk will not do (e.g. a fact the catalog lacks)."""
+
+
+class RateLimitedError(CopydeskError):
+    """Too many requests from one user; `position` is their place in the queue."""
+
+    def __init__(self, message: str, position: int) -> None:
+        self.position = position
+        super().__init__(message)

@@ -1,0 +1,138 @@
+"""The one settings object. Read once at start-up (``Settings()``) and passed down.
+
+Every field comes from an environment variable ``COPYDESK_<NAME>`` or from ``.env``;
+Slack's own variables keep their ``SLACK_*`` names. No other module reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Channel = Literal["generic", "amazon", "shopify"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COPYDESK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- storage -------------------------------------------------------------
+    home: Path = Field(Path(".copydesk"), description="Folder for the Chroma store, SQLite state and model caches")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means the embedded store under home")
+    chroma_port: int = Field(8000, description="Chroma server port (with chroma_host)")
+    collection_prefix: str = Field("copydesk", description="Prefix of the Chroma collection names")
+
+    # --- embeddings ----------------------------------------------------------
+    embedding_model: str = Field(
+        "builtin:all-MiniLM-L6-v2",
+        description="Sentence-transformers model: a local folder, or builtin:all-MiniLM-L6-v2 (shipped in a PyPI package)",
+    )
+    embed_batch_size: int = Field(128, ge=1, le=4096, description="Texts embedded per batch")
+
+    # --- language model ------------------------------------------------------
+    llm: str = Field(
+        "builtin:SmolLM2-135M-Instruct",
+        description="Text model: a local folder, a Hugging Face id already in the cache, or builtin:SmolLM2-135M-Instruct",
+    )
+    llm_adapter: str | None = Field(None, description="A LoRA adapter folder loaded over the text model")
+    llm_api_base: str | None = Field(
+        None, description="URL of an OpenAI-compatible server (vLLM, TGI, llama.cpp); replaces the local model"
+    )
+    llm_api_key: SecretStr | None = Field(None, description="API key for llm_api_base")
+    llm_api_model: str | None = Field(None, description="Model name sent to llm_api_base")
+    llm_threads: int = Field(0, ge=0, description="CPU threads for the local model (0: torch's default)")
+    candidates: int = Field(4, ge=1, le=16, description="Candidates generated per draft")
+    max_new_tokens: int = Field(96, ge=1, le=2048, description="New tokens per generation step")
+    temperature: float = Field(0.8, ge=0.0, le=2.0, description="Sampling temperature for candidates")
+    seed: int = Field(1234, description="Base seed for generation")
+
+    # --- images --------------------------------------------------------------
+    image_model: str | None = Field(None, description="Diffusers text-to-image model: a Hugging Face id or a local folder")
+    controlnet_model: str | None = Field(None, description="Optional ControlNet model (Canny) for uploaded photos")
+    image_default_steps: int = Field(4, ge=1, le=200, description="Default inference steps")
+    image_max_steps: int = Field(50, ge=1, le=500, description="Largest step count accepted")
+    image_default_size: str = Field("512x512", description="Default image size WxH")
+    image_max_pixels: int = Field(1024 * 1024, ge=64 * 64, description="Largest W*H accepted")
+    image_max_prompt_chars: int = Field(600, ge=50, description="Longest scene request accepted")
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Largest uploaded photo accepted")
+
+    # --- drafting defaults ---------------------------------------------------
+    default_brand: str | None = Field(None, description="Brand used when a request names none")
+    default_channel: Channel = Field("generic", description="Sales channel used when a request names none")
+
+    # --- Slack ---------------------------------------------------------------
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "COPYDESK_SLACK_BOT_TOKEN"), description="xoxb- token"
+    )
+    slack_app_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "COPYDESK_SLACK_APP_TOKEN"),
+        description="xapp- token for Socket Mode",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "COPYDESK_SLACK_SIGNING_SECRET"),
+        description="Signing secret for HTTP mode",
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "COPYDESK_SLACK_API_URL"),
+        description="Slack Web API base URL (point it at a stand-in for tests)",
+    )
+    allowed_channels: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Only answer in these channel ids (empty: all)")
+    allowed_users: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Only answer these user ids (empty: all)")
+    workers: int = Field(4, ge=1, le=64, description="Worker threads doing drafts and images")
+    user_queue_limit: int = Field(3, ge=1, le=100, description="Requests one user may have waiting at once")
+    stream_update_interval_s: float = Field(1.0, ge=0.2, description="Seconds between message updates while streaming")
+
+    log_level: str = Field("INFO", description="Logging level")
+
+    @field_validator("allowed_channels", "allowed_users", mode="before")
+    @classmethod
+    def _split_csv(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # --- derived paths -------------------------------------------------------
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "copydesk.sqlite3"
+
+    @property
+    def models_path(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None
+
+    def masked(self) -> dict[str, Any]:
+        """The effective configuration with secrets masked, for `copydesk config`."""
+        shown: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                secret = value.get_secret_value()
+                value = (secret[:4] + "…" + "*" * 6) if len(secret) > 8 else "******"
+            elif isinstance(value, Path):
+                value = str(value)
+            shown[name] = value
+        return shown

