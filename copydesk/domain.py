@@ -183,3 +183,14 @@ class ImageResult(BaseModel):
     negative_prompt: str
     mode: Literal["text2img", "img2img", "inpaint", "controlnet"]
     timings: dict[str, float] = Field(default_factory=dict)
+
+
+class Feedback(BaseModel):
+    """What a person did with a draft in Slack or the CLI; the raw material of fine-tuning."""
+
+    draft_id: str
+    version: int
+    kind: Literal["approve", "edit", "regenerate", "thumbs_up", "thumbs_down"]
+    user: str | None = None
+    text: str | None = None  # the edited final copy, for kind="edit"
+    created_at: datetime = Field(default_factory=utcnow)

@@ -49,3 +49,11 @@ def shared_data() -> Path:
 def test_cache() -> Path:
     TEST_CACHE.mkdir(exist_ok=True)
     return TEST_CACHE
+
+
+@pytest.fixture(scope="session")
+def tiny_lm_dir(test_cache: Path) -> Path:
+    """Folder of a tiny random Llama with SmolLM2's tokenizer (see tests/fixtures/tiny_lm.py)."""
+    from tests.fixtures.tiny_lm import make_tiny_lm
+
+    return make_tiny_lm(test_cache)
