@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     image_max_pixels: int = Field(1024 * 1024, ge=64 * 64, description="Largest W*H accepted")
     image_max_prompt_chars: int = Field(600, ge=50, description="Longest scene request accepted")
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Largest uploaded photo accepted")
+    image_queue_size: int = Field(16, ge=1, le=1000, description="Image jobs that may wait for the device at once")
+    image_max_batch: int = Field(4, ge=1, le=64, description="Compatible image jobs run together in one batch")
+    image_guidance_scale: float | None = Field(
+        None, ge=0.0, description="Classifier-free guidance: 0 for sd-turbo/SDXL-Turbo, about 7 for SD 1.5 (unset: the model's default)"
+    )
 
     # --- drafting defaults ---------------------------------------------------
     default_brand: str | None = Field(None, description="Brand used when a request names none")

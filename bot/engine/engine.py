@@ -1,0 +1,296 @@
+"""The ONE conversation engine: a message or button press in a thread -> replies. Slack, the terminal chat
+and the tests all drive this class; only the transport around it differs.
+
+It parses intent (bot/engine/intents.py), keeps thread state (bot/state.py), calls the chains through
+`bot.services.Services`, and returns plain reply objects (bot/engine/replies.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from bot.engine import intents
+from bot.engine.failures import error_reply
+from bot.engine.help import HELP_TEXT, HELP_TITLE
+from bot.engine.intents import Intent
+from bot.engine.replies import (
+    ACTION_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE, ACTION_IMAGE_VARIATION, ACTION_PICK,
+    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ChoiceReply, DraftReply, ExportReply, FactsReply, ImageReply,
+    InfoReply, Reply,
+)
+from bot.engine.turns import NoProgress, Press, Progress, Turn
+from bot.state import BotState, ThreadState
+from copydesk.domain import Draft, Feedback, Product
+from copydesk.errors import InputError, NotFoundError
+from retrieval.facts import facts_for
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger("copydesk.bot")
+
+
+class ConversationEngine:
+    def __init__(self, services: Services, state: BotState) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.state = state
+
+    # --- entry points ----------------------------------------------------------------
+    def handle(self, turn: Turn, progress: Progress | None = None) -> list[Reply]:
+        """Answer one message. Never raises: failures come back as an ErrorReply with a reference id."""
+        progress = progress or NoProgress()
+        thread = self.state.thread_or_new(turn.thread_key, turn.user)
+        try:
+            self.state.log_request(turn.thread_key, turn.user, turn.text)
+            intent = intents.parse(turn.text, has_draft=thread.draft_id is not None, brands=self._brands())
+            return self._dispatch(intent, thread, turn, progress)
+        except Exception as error:  # noqa: BLE001 - every failure becomes a visible reply
+            return [error_reply(error, context=f"thread={turn.thread_key} user={turn.user}")]
+        finally:
+            self.state.save_thread(thread)
+
+    def press(self, press: Press, progress: Progress | None = None) -> list[Reply]:
+        """Answer a button press (Regenerate, Shorter, Another variant, Approve, Image, a product pick, ...)."""
+        progress = progress or NoProgress()
+        thread = self.state.thread_or_new(press.thread_key, press.user)
+        turn = Turn(press.thread_key, press.user, f"[{press.action}] {press.value}", press.channel_id)
+        try:
+            self.state.log_request(press.thread_key, press.user, turn.text)
+            return self._press(press, thread, turn, progress)
+        except Exception as error:  # noqa: BLE001
+            return [error_reply(error, context=f"thread={press.thread_key} action={press.action}")]
+        finally:
+            self.state.save_thread(thread)
+
+    # --- messages ----------------------------------------------------------------------
+    def _dispatch(self, intent: Intent, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
+        if intent.kind in ("help", "empty"):
+            return [InfoReply(HELP_TEXT, title=HELP_TITLE)]
+        if intent.kind == "brands":
+            return [self._brands_reply()]
+        if intent.kind == "export":
+            return [self._export(intent.export_format, turn.channel_id)]
+        if intent.kind == "approve":
+            return [self._approve(thread, turn.user, None)]
+        if intent.kind == "edit":
+            return [self._edit(thread, turn.user, intent.instruction or "")]
+        if intent.kind == "settings":
+            self._apply_settings(thread, intent)
+            return [InfoReply(f"This thread now drafts for brand *{thread.brand or 'none'}* on "
+                              f"*{thread.channel or self.settings.default_channel}*.")]
+        if intent.kind == "facts":
+            product = self._product(intent.reference or thread.sku, thread, then="draft")
+            if isinstance(product, ChoiceReply):
+                return [product]
+            return [FactsReply(product, facts_for(product))]
+        if intent.kind == "image":
+            thread.scene = intent.scene or ""
+            image_file = next((f for f in turn.files if f.mimetype.startswith("image/")), None)
+            reference = intent.reference or thread.sku
+            if intent.reference and thread.sku and image_file is not None and not intents.sku_like(intent.reference):
+                reference = thread.sku  # "this photo in a kitchen": the photo shows the thread's product
+            return self._image(reference, thread, progress, scene=thread.scene, brand=intent.brand,
+                               init_image=image_file.content if image_file else None)
+        if intent.kind == "refine":
+            return self._refine(intent, thread, turn, progress)
+        if intent.kind == "pick":
+            if thread.pending == "image":
+                return self._image(intent.reference, thread, progress, scene=thread.scene or "")
+            return self._draft(intent.reference or "", thread, turn, progress)
+        self._apply_settings(thread, intent)
+        return self._draft(intent.reference or "", thread, turn, progress, variants=intent.variants)
+
+    def _draft(self, reference: str, thread: ThreadState, turn: Turn, progress: Progress,
+               variants: int | None = None) -> list[Reply]:
+        product = self._product(reference, thread, then="draft")
+        if isinstance(product, ChoiceReply):
+            return [product]
+        progress.status(f"Drafting copy for {product.sku}: {product.title[:80]}…")
+        result = self.services.copy_chain.draft(
+            product.sku, brand=thread.brand or self.settings.default_brand,
+            channel=thread.channel or self.settings.default_channel, variants=variants, user=turn.user,
+            channel_id=turn.channel_id, on_text=progress.text)
+        thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
+        self._remember_draft(thread, result.draft)
+        return [DraftReply(result.draft, result.product, result.facts, list(result.notes),
+                           heading=f"Draft {result.draft.draft_id} v{result.draft.version}",
+                           alternatives_left=len(result.alternatives))]
+
+    def _refine(self, intent: Intent, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
+        self._apply_settings(thread, intent)
+        return self._refine_with(thread, turn, progress, intent.instruction or intent.text)
+
+    def _refine_with(self, thread: ThreadState, turn: Turn, progress: Progress, instruction: str) -> list[Reply]:
+        if thread.draft_id is None:
+            return [InfoReply("There is no draft in this thread yet. Ask me to `draft` a product first.")]
+        progress.status(f"Refining {thread.draft_id}: {instruction[:80]}…")
+        result = self.services.copy_chain.refine(thread.draft_id, instruction, user=turn.user, on_text=progress.text)
+        self._remember_draft(thread, result.draft)
+        return [DraftReply(result.draft, result.product, result.facts, list(result.notes),
+                           heading=f"Draft {result.draft.draft_id} v{result.draft.version} ({instruction[:60]})")]
+
+    # --- buttons -------------------------------------------------------------------------
+    def _press(self, press: Press, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
+        action, value = press.action, press.value
+        if action in (ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ACTION_APPROVE):
+            draft = self._draft_from_value(value)
+            thread.draft_id, thread.draft_version, thread.sku = draft.draft_id, draft.version, draft.sku
+            if action == ACTION_APPROVE:
+                return [self._approve(thread, press.user, draft.version)]
+            if action == ACTION_SHORTER:
+                return self._refine_with(thread, turn, progress, "shorter")
+            if action == ACTION_VARIANT:
+                return self._another_variant(thread, draft, turn, progress)
+            self._feedback(draft, "regenerate", press.user)
+            thread.brand, thread.channel = draft.brand or thread.brand, draft.channel
+            return self._draft(draft.sku, thread, turn, progress)
+        if action == ACTION_IMAGE:
+            draft = self._draft_from_value(value) if ":" in value else None
+            return self._image(draft.sku if draft else value, thread, progress, scene=thread.scene or "")
+        if action == ACTION_PICK:
+            if thread.pending == "image":
+                return self._image(value, thread, progress, scene=thread.scene or "")
+            return self._draft(value, thread, turn, progress)
+        if action in (ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_IMAGE_APPROVE):
+            sku, _, seed_text = value.rpartition(":")
+            seed = int(seed_text)
+            if action == ACTION_IMAGE_APPROVE:
+                log.info("image approved: sku=%s seed=%s scene=%r by %s", sku, seed, thread.scene, press.user)
+                return [InfoReply(f"Approved the image of {sku} (seed {seed}). Reproduce it with "
+                                  f"`copydesk image {sku} --seed {seed} --scene \"{thread.scene or ''}\"`.")]
+            # Another: a fresh seed; Variation: the neighbouring seed of the same family (seed + 1).
+            next_seed = seed + 1 if action == ACTION_IMAGE_VARIATION else secrets.randbelow(2**31)
+            return self._image(sku, thread, progress, scene=thread.scene or "", seed=next_seed)
+        raise InputError(f"Unknown button {action!r}.", hint="Ask again with a message in the thread.")
+
+    def _another_variant(self, thread: ThreadState, draft: Draft, turn: Turn, progress: Progress) -> list[Reply]:
+        """Show the next alternative the ranker kept, as the next version; none left: generate afresh."""
+        pending = json.loads(thread.alternatives or "[]")
+        if not pending:
+            self._feedback(draft, "regenerate", turn.user)
+            return self._draft(draft.sku, thread, turn, progress, variants=self.settings.candidates)
+        alternative = Draft.model_validate(pending.pop(0))
+        thread.alternatives = json.dumps(pending)
+        stored = self.services.drafts.save(
+            alternative.model_copy(update={"instruction": "another variant"}),
+            parent=(draft.draft_id, draft.version), user=turn.user, channel_id=turn.channel_id)
+        self._remember_draft(thread, stored)
+        product = self._get_product(stored.sku)
+        return [DraftReply(stored, product, facts_for(product), heading=f"Draft {stored.draft_id} "
+                           f"v{stored.version} (another variant)", alternatives_left=len(pending))]
+
+    # --- images ---------------------------------------------------------------------------
+    def _image(self, reference: str | None, thread: ThreadState, progress: Progress, *, scene: str,
+               brand: str | None = None, seed: int | None = None, init_image: bytes | None = None) -> list[Reply]:
+        if not reference:
+            return [InfoReply("Which product should the image show? Try `image of SKU-123 on a wooden desk`.")]
+        product = self._product(reference, thread, then="image")
+        if isinstance(product, ChoiceReply):
+            return [product]
+        progress.status(f"Rendering an image of {product.sku}…")
+        started = time.perf_counter()
+        outcome = self.services.image_service.create(
+            product.sku, scene=scene, brand=brand or thread.brand or self.settings.default_brand, seed=seed,
+            init_image=init_image, on_step=progress.step)
+        result = outcome.result
+        thread.sku, thread.image_seed, thread.scene = product.sku, result.seed, scene
+        alt = f"{product.title[:200]}" + (f", {scene[:200]}" if scene else "")
+        return [ImageReply(png=result.png, filename=f"{_safe(product.sku)}-{result.seed}.png", alt_text=alt,
+                           prompt=outcome.prompt.prompt, negative_prompt=outcome.prompt.negative_prompt,
+                           seed=result.seed, steps=result.steps, width=result.width, height=result.height,
+                           sku=product.sku, mode=result.mode, seconds=time.perf_counter() - started)]
+
+    # --- approvals, edits, exports ---------------------------------------------------------
+    def _approve(self, thread: ThreadState, user: str | None, version: int | None) -> Reply:
+        if thread.draft_id is None:
+            return InfoReply("There is no draft in this thread to approve yet.")
+        draft = self.services.drafts.get(thread.draft_id, version or thread.draft_version)
+        self._feedback(draft, "approve", user)
+        return InfoReply(f"Approved {draft.draft_id} v{draft.version} for {draft.sku}. "
+                         "`export` gives this channel's approved drafts as CSV.")
+
+    def _edit(self, thread: ThreadState, user: str | None, text: str) -> Reply:
+        if thread.draft_id is None:
+            return InfoReply("There is no draft in this thread to edit yet.")
+        if not text.strip():
+            raise InputError("The edit is empty.", hint="Write `edit:` followed by your final copy.")
+        draft = self.services.drafts.get(thread.draft_id, thread.draft_version)
+        self._feedback(draft, "edit", user, text=text.strip())
+        return InfoReply(f"Recorded your edit of {draft.draft_id} v{draft.version} as the final copy "
+                         "(it becomes training data for copydesk's model).")
+
+    def _export(self, fmt: str, channel_id: str | None) -> Reply:
+        from chains.exports import export_approved
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        out = self.settings.home / "exports" / f"approved-{_safe(channel_id or 'all')}-{stamp}-{fmt}.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        count = export_approved(self.services.drafts, self.services.catalog, out, fmt=fmt, channel_id=channel_id)
+        return ExportReply(out, count, fmt)
+
+    def _feedback(self, draft: Draft, kind: str, user: str | None, text: str | None = None) -> None:
+        self.services.drafts.record_feedback(Feedback(draft_id=draft.draft_id, version=draft.version, kind=kind,
+                                                      user=user, text=text))
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _product(self, reference: str | None, thread: ThreadState, *, then: str) -> Product | ChoiceReply:
+        """Resolve a reference; ambiguous -> buttons to pick from, unknown -> the closest matches."""
+        if not reference:
+            raise InputError("Which product do you mean?", hint="Name a SKU, EAN or product name.")
+        resolution = self.services.catalog.resolve(reference)
+        if resolution.status == "found" and resolution.product is not None:
+            return resolution.product
+        thread.pending = then
+        if resolution.status == "ambiguous":
+            return ChoiceReply(f"“{reference}” matches several products. Which one?", resolution.candidates, then)
+        closest = resolution.candidates or self.services.catalog.search(reference, limit=5)
+        if not closest:
+            raise NotFoundError(f"No product in the catalog matches “{reference}”.",
+                                hint="Check the SKU, or ingest the catalog with `copydesk catalog ingest`.")
+        return ChoiceReply(f"No product matches “{reference}” exactly. The closest ones:", closest[:5], then)
+
+    def _get_product(self, sku: str) -> Product:
+        product = self.services.catalog.get(sku)
+        if product is None:
+            raise NotFoundError(f"Product {sku} is no longer in the catalog.")
+        return product
+
+    def _draft_from_value(self, value: str) -> Draft:
+        draft_id, _, version = value.partition(":")
+        return self.services.drafts.get(draft_id, int(version) if version else None)
+
+    def _remember_draft(self, thread: ThreadState, draft: Draft) -> None:
+        thread.draft_id, thread.draft_version, thread.sku = draft.draft_id, draft.version, draft.sku
+        thread.brand = draft.brand or thread.brand
+        thread.channel = draft.channel or thread.channel
+        thread.pending = None
+
+    def _apply_settings(self, thread: ThreadState, intent: Intent) -> None:
+        if intent.brand:
+            thread.brand = intent.brand
+        if intent.channel:
+            thread.channel = intent.channel
+
+    def _brands(self) -> list[str]:
+        try:
+            return self.services.catalog.brands()
+        except Exception:  # noqa: BLE001 - brand names only sharpen parsing; the request still goes on
+            log.warning("could not list brands", exc_info=True)
+            return []
+
+    def _brands_reply(self) -> InfoReply:
+        brands = self.services.catalog.brands()
+        if not brands:
+            return InfoReply("No brand style guides are loaded yet. Add one with `copydesk catalog styles`.")
+        return InfoReply("Brands with a style guide: " + ", ".join(f"*{b}*" for b in brands)
+                         + ". Say `use the <brand> voice` in a thread to switch.")
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)[:60]

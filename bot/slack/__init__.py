@@ -1,0 +1,1 @@
+"""Slack transport: Bolt app, listeners, HTTP and Socket Mode servers, delivery into threads."""

@@ -1,0 +1,235 @@
+"""The Slack side of the conversation: turns Bolt payloads into engine calls on the worker pool and posts
+the replies in the request's thread. Listeners (bot/slack/listeners.py) stay thin and call into here.
+
+Guarantees: one answer per request (event ids and message ids de-duplicated, Slack retries dropped),
+every failure visible in the thread with a reference id that is also in the log, replies always threaded,
+allowlists respected, tokens never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.engine import ConversationEngine, Press, Turn, UploadedFile
+from bot.engine.failures import error_reply
+from bot.engine.replies import ACTION_PICK, InfoReply, Reply
+from bot.slack.pool import WorkPool
+from bot.slack.thread import Capabilities, SlackThread
+from bot.state import BotState
+from copydesk.domain import Feedback
+from copydesk.errors import InputError, RateLimitedError
+from copydesk.settings import Settings
+
+log = logging.getLogger("copydesk.bot")
+
+IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}
+THUMBS = {"+1": "thumbs_up", "thumbsup": "thumbs_up", "-1": "thumbs_down", "thumbsdown": "thumbs_down"}
+
+
+@dataclass
+class Where:
+    """The thread a request came from and the one its answer belongs in."""
+
+    channel: str
+    thread_ts: str
+    user: str | None
+    team: str | None
+    assistant: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"slack:{self.channel}:{self.thread_ts}"
+
+
+class SlackBot:
+    def __init__(self, settings: Settings, engine: ConversationEngine, state: BotState, client: WebClient,
+                 pool: WorkPool) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.state = state
+        self.client = client
+        self.pool = pool
+        self.capabilities = Capabilities()
+        self.bot_user_id: str | None = None  # set from auth.test by the app factory
+
+    # --- messages -------------------------------------------------------------------------
+    def on_message(self, event: dict[str, Any], body: dict[str, Any], headers: dict[str, Any], *,
+                   assistant: bool = False) -> None:
+        channel, ts = event.get("channel"), event.get("ts")
+        if not channel or not ts:
+            return
+        where = Where(channel, event.get("thread_ts") or ts, event.get("user"), body.get("team_id")
+                      or event.get("team"), assistant)
+        if not self._first_time(body, headers, f"msg:{channel}:{ts}"):
+            return
+        if not self._allowed(where):
+            return
+        self._react(channel, ts)
+        text = event.get("text") or ""
+        files = event.get("files") or []
+        self._submit(where, lambda thread: self.engine.handle(
+            Turn(where.key, where.user, text, channel, self._download(files)), thread))
+
+    def is_followup(self, event: dict[str, Any]) -> bool:
+        """A plain message (no mention) the bot should answer: a DM, or a reply in a thread it is part of."""
+        if event.get("bot_id") or event.get("subtype") not in (None, "file_share", "thread_broadcast"):
+            return False
+        if event.get("channel_type") == "im":
+            return True
+        if self.bot_user_id and f"<@{self.bot_user_id}>" in (event.get("text") or ""):
+            return False  # the app_mention event answers this one
+        thread_ts = event.get("thread_ts")
+        return bool(thread_ts) and self.state.knows_thread(f"slack:{event.get('channel')}:{thread_ts}")
+
+    # --- buttons ------------------------------------------------------------------------------
+    def on_action(self, body: dict[str, Any]) -> None:
+        action = (body.get("actions") or [{}])[0]
+        action_id = str(action.get("action_id", "")).split(":", 1)[0]
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        thread_ts = message.get("thread_ts") or container.get("thread_ts") or message.get("ts")
+        if not channel or not thread_ts:
+            log.warning("button press without a message thread: %s", action_id)
+            return
+        user = (body.get("user") or {}).get("id")
+        where = Where(channel, thread_ts, user, (body.get("team") or {}).get("id"))
+        if not self._allowed(where):
+            return
+        action_id = ACTION_PICK if action_id.startswith(ACTION_PICK) else action_id
+        press = Press(where.key, user, action_id, str(action.get("value", "")), channel)
+        self._submit(where, lambda thread: self.engine.press(press, thread))
+
+    # --- /copydesk --------------------------------------------------------------------------------
+    def on_command(self, command: dict[str, Any], respond_now: Callable[[str], None]) -> None:
+        """`/copydesk help|brands` answer at once (only to the person); the rest get a thread of their own."""
+        text = (command.get("text") or "").strip()
+        channel, user = command.get("channel_id"), command.get("user_id")
+        word = text.split(" ", 1)[0].lower() if text else "help"
+        if word in ("help", "brands", ""):
+            reply = self.engine.handle(Turn(f"slack-command:{channel}:{user}", user, word or "help", channel))
+            from bot.engine.text import render_text
+
+            respond_now("\n".join(render_text(r) for r in reply))
+            return
+        respond_now(f"Working on `/copydesk {text}`; the answer goes in a thread in this channel.")
+        where = Where(channel, "", user, command.get("team_id"))
+        if not self._allowed(where):
+            return
+        try:
+            posted = self.client.chat_postMessage(channel=channel, text=f"<@{user}> asked: `/copydesk {text}`")
+        except SlackApiError as error:
+            reply = error_reply(error, context=f"/copydesk in {channel}")
+            respond_now(f"Could not start a thread here ({error.response.get('error')}); invite copydesk to "
+                        f"the channel first. Reference: {reply.ref}")
+            return
+        where.thread_ts = posted["ts"]
+        self._submit(where, lambda thread: self.engine.handle(Turn(where.key, user, text, channel), thread))
+
+    # --- reactions: thumbs on a draft become feedback ---------------------------------------------
+    def on_reaction(self, event: dict[str, Any]) -> None:
+        kind = THUMBS.get(str(event.get("reaction", "")).split("::")[0])
+        item = event.get("item") or {}
+        if kind is None or item.get("type") != "message":
+            return
+        found = self.state.draft_for_message(item.get("channel", ""), item.get("ts", ""))
+        if found:
+            self.engine.services.drafts.record_feedback(
+                Feedback(draft_id=found[0], version=found[1], kind=kind, user=event.get("user")))
+
+    # --- internals ------------------------------------------------------------------------------------
+    def thread_for(self, where: Where) -> SlackThread:
+        return SlackThread(self.client, channel=where.channel, thread_ts=where.thread_ts, user=where.user,
+                           team=where.team, interval_s=self.settings.stream_update_interval_s, state=self.state,
+                           capabilities=self.capabilities, assistant=where.assistant)
+
+    def _submit(self, where: Where, work: Callable[[SlackThread], list[Reply]]) -> None:
+        thread = self.thread_for(where)
+
+        def job() -> None:
+            try:
+                replies = work(thread)
+            except Exception as error:  # noqa: BLE001 - the engine answers errors itself; this is a bug
+                replies = [error_reply(error, context=f"thread={where.key}")]
+            self._deliver(thread, replies, where)
+
+        try:
+            ticket = self.pool.submit(where.user, job)
+        except RateLimitedError as error:
+            self._deliver(thread, [error_reply(error, context=f"rate limit user={where.user}")], where)
+            return
+        if ticket.position > 0:
+            self._deliver(thread, [InfoReply(f":hourglass_flowing_sand: You are number {ticket.position} in the "
+                                             "queue; the answer will appear here.")], where)
+
+    def _deliver(self, thread: SlackThread, replies: list[Reply], where: Where) -> None:
+        try:
+            thread.deliver(replies)
+        except Exception as error:  # noqa: BLE001 - a reply that cannot be posted still gets a visible note
+            failure = error_reply(error, context=f"posting to {where.key}")
+            try:
+                thread.deliver([failure])
+            except Exception:  # noqa: BLE001
+                log.error("%s could not post the failure notice to %s either", failure.ref, where.key)
+
+    def _first_time(self, body: dict[str, Any], headers: dict[str, Any], message_key: str) -> bool:
+        event_id = body.get("event_id")
+        retry = _header(headers, "x-slack-retry-num")
+        if self.state.first_time(f"event:{event_id}" if event_id else "", message_key):
+            return True
+        log.info("dropping a repeated event %s (%s, retry %s)", event_id, message_key, retry or "none")
+        return False
+
+    def _allowed(self, where: Where) -> bool:
+        channels, users = self.settings.allowed_channels, self.settings.allowed_users
+        if (not channels or where.channel in channels) and (not users or (where.user or "") in users):
+            return True
+        log.info("not allowed: channel %s user %s", where.channel, where.user)
+        try:
+            self.thread_for(where).ephemeral(
+                "copydesk is not enabled for you in this channel. Ask whoever runs it to add the channel to "
+                "COPYDESK_ALLOWED_CHANNELS (or you to COPYDESK_ALLOWED_USERS).")
+        except SlackApiError as error:
+            log.info("could not tell %s they are not allowed: %s", where.user, error.response.get("error"))
+        return False
+
+    def _react(self, channel: str, ts: str) -> None:
+        try:
+            self.client.reactions_add(channel=channel, timestamp=ts, name="eyes")
+        except SlackApiError as error:  # cosmetic: the answer itself still follows
+            log.info("reactions.add failed: %s", error.response.get("error"))
+
+    def _download(self, files: list[dict[str, Any]]) -> list[UploadedFile]:
+        """Photos attached to the message, checked for type and size before any decoding."""
+        photos: list[UploadedFile] = []
+        for file in files:
+            mimetype = str(file.get("mimetype", ""))
+            if mimetype not in IMAGE_TYPES:
+                continue
+            if int(file.get("size") or 0) > self.settings.upload_max_bytes:
+                raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.",
+                                 hint="Upload a smaller photo (or raise COPYDESK_UPLOAD_MAX_BYTES).")
+            url = file.get("url_private_download") or file.get("url_private")
+            token = self.client.token or ""
+            request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                content = response.read(self.settings.upload_max_bytes + 1)
+            if len(content) > self.settings.upload_max_bytes:
+                raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.")
+            if not content.startswith(IMAGE_TYPES[mimetype]):
+                raise InputError(f"{file.get('name')} is not a {mimetype} file.", hint="Upload a PNG, JPEG or WebP.")
+            photos.append(UploadedFile(str(file.get("name", "photo")), mimetype, content))
+        return photos
+
+
+def _header(headers: dict[str, Any], name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value[0] if isinstance(value, (list, tuple)) else value
+    return None

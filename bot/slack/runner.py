@@ -1,0 +1,67 @@
+"""Starts the Slack bot: wires Services, state, engine and the Bolt app, then serves HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+
+from bot.engine import ConversationEngine
+from bot.services import Services
+from bot.slack.app import create_app
+from bot.slack.bot import SlackBot
+from bot.slack.http import HttpServer
+from bot.state import BotState
+from copydesk.errors import ConfigError
+from copydesk.settings import Settings
+
+log = logging.getLogger("copydesk.bot")
+
+
+@dataclass
+class RunningBot:
+    app: App
+    bot: SlackBot
+    services: Services
+
+
+def build(settings: Settings, *, socket_mode: bool, services: Services | None = None) -> RunningBot:
+    services = services or Services(settings)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    state = BotState(settings.db_path)
+    engine = ConversationEngine(services, state)
+    app, bot = create_app(settings, engine, state, socket_mode=socket_mode)
+    return RunningBot(app, bot, services)
+
+
+def serve_http(settings: Settings, port: int, services: Services | None = None) -> None:
+    running = build(settings, socket_mode=False, services=services)
+    _warm_up(running.services)
+    server = HttpServer(running.app, port)
+    try:
+        server.serve_forever()
+    finally:
+        running.bot.pool.shutdown(wait=False)
+
+
+def serve_socket_mode(settings: Settings, services: Services | None = None) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if settings.slack_app_token is None:
+        raise ConfigError("SLACK_APP_TOKEN is not set (needed for Socket Mode).",
+                          hint="Create an app-level token with connections:write, or run `copydesk serve --http`.")
+    running = build(settings, socket_mode=True, services=services)
+    _warm_up(running.services)
+    handler = SocketModeHandler(running.app, settings.slack_app_token.get_secret_value())
+    log.info("copydesk connected through Socket Mode")
+    handler.start()
+
+
+def _warm_up(services: Services) -> None:
+    """Open the catalog and load the text model before the first request, so it does not wait for them."""
+    try:
+        services.catalog
+        services.text_generator
+    except Exception:  # noqa: BLE001 - requests will report the same problem visibly, with a reference id
+        log.exception("warm-up failed; requests will report the problem in their threads")

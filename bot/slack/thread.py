@@ -1,0 +1,184 @@
+"""One Slack thread as the engine's Progress and as the place replies are posted.
+
+- description text streams with `client.chat_stream` (chat.startStream/appendStream/stopStream) where the
+  workspace supports it; elsewhere one message is posted and updated at most once per
+  `settings.stream_update_interval_s`;
+- image progress is one message "step k of N", updated at most once per interval;
+- replies are rendered to Block Kit (bot/engine/blocks.py) and posted with `thread_ts`; images and exports go
+  up with `files_upload_v2` into the thread.
+Every Web API call goes through the app's WebClient, whose retry handlers deal with 429s and 5xx.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.engine.blocks import SlackMessage, SlackUpload, render
+from bot.engine.replies import Reply
+from bot.state import BotState
+
+log = logging.getLogger("copydesk.bot")
+
+
+@dataclass
+class Capabilities:
+    """What this workspace supports, learnt once per process (chat streaming is not everywhere)."""
+
+    chat_stream: bool = True
+
+
+class SlackThread:
+    def __init__(self, client: WebClient, *, channel: str, thread_ts: str, user: str | None, team: str | None,
+                 interval_s: float, state: BotState, capabilities: Capabilities, assistant: bool = False) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.user = user
+        self.team = team
+        self.interval_s = interval_s
+        self.state = state
+        self.capabilities = capabilities
+        self.assistant = assistant
+        self._lock = threading.Lock()
+        self._stream = None  # slack_sdk ChatStream while streaming
+        self._draft_ts: str | None = None  # the "drafting…" message in update mode
+        self._buffer = ""
+        self._last_update = 0.0
+        self._progress_ts: str | None = None
+        self._progress_text = ""
+
+    # --- Progress (called from the engine while it works) ------------------------------------
+    def status(self, text: str) -> None:
+        if self.assistant:
+            self._quietly("assistant.threads.setStatus", lambda: self.client.assistant_threads_setStatus(
+                channel_id=self.channel, thread_ts=self.thread_ts, status=text[:100]))
+
+    def text(self, delta: str) -> None:
+        with self._lock:
+            self._buffer += delta
+            if self.capabilities.chat_stream and self._draft_ts is None:
+                if self._stream_append(delta):
+                    return
+            self._update_draft_message(force=False)
+
+    def step(self, done: int, total: int) -> None:
+        self.progress(f":art: Rendering the image… step {done} of {total}", force=done >= total)
+
+    def progress(self, text: str, *, force: bool = False) -> None:
+        """One progress message in the thread, updated at most once per interval (always when forced)."""
+        with self._lock:
+            self._progress_text = text
+            now = time.monotonic()
+            if self._progress_ts is None:
+                response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=text)
+                self._progress_ts = response["ts"]
+                self._last_progress = now
+            elif force or now - self._last_progress >= self.interval_s:
+                self.client.chat_update(channel=self.channel, ts=self._progress_ts, text=text)
+                self._last_progress = now
+
+    # --- replies --------------------------------------------------------------------------------
+    def deliver(self, replies: list[Reply]) -> None:
+        """Post the replies into the thread; a streamed or progress message is finished first."""
+        parts = [part for reply in replies for part in render(reply)]
+        first = next((p for p in parts if isinstance(p, SlackMessage)), None)
+        with self._lock:
+            consumed = self._finish_stream(first)
+        for part in parts:
+            if part is consumed:
+                continue
+            if isinstance(part, SlackUpload):
+                self.upload(part)
+            else:
+                self.post(part)
+
+    def post(self, message: SlackMessage) -> str:
+        response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=message.text,
+                                                blocks=message.blocks or None)
+        ts = response["ts"]
+        self._remember(message, ts)
+        return ts
+
+    def upload(self, upload: SlackUpload) -> None:
+        self.client.files_upload_v2(channel=self.channel, thread_ts=self.thread_ts, content=upload.content,
+                                    filename=upload.filename, title=upload.title, alt_txt=upload.alt_text,
+                                    initial_comment=upload.initial_comment)
+
+    def ephemeral(self, text: str) -> None:
+        if self.user:
+            self.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text, thread_ts=self.thread_ts)
+
+    # --- streaming internals (hold self._lock) -----------------------------------------------------
+    def _stream_append(self, delta: str) -> bool:
+        """Append to the chat stream; False (and streaming switched off for the workspace) if unsupported."""
+        try:
+            if self._stream is None:
+                self._stream = self.client.chat_stream(
+                    channel=self.channel, thread_ts=self.thread_ts, recipient_team_id=self.team,
+                    recipient_user_id=self.user, buffer_size=128)
+            self._stream.append(markdown_text=delta)
+            return True
+        except (SlackApiError, SlackRequestError) as error:
+            log.info("chat streaming unavailable (%s); updating one message instead", _error_code(error))
+            self.capabilities.chat_stream = False
+            self._stream = None
+            return False
+
+    def _update_draft_message(self, *, force: bool) -> None:
+        text = f"_Drafting… (unverified; the checked draft follows)_\n{self._buffer[-2800:]}"
+        now = time.monotonic()
+        if self._draft_ts is None:
+            self._draft_ts = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts,
+                                                          text=text)["ts"]
+            self._last_update = now
+        elif force or now - self._last_update >= self.interval_s:
+            self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=text)
+            self._last_update = now
+
+    def _finish_stream(self, first: SlackMessage | None) -> SlackMessage | None:
+        """End a stream or the drafting message, putting the first reply message there. Returns it if used."""
+        if self._progress_ts is not None:
+            self.client.chat_update(channel=self.channel, ts=self._progress_ts,
+                                    text=self._progress_text.replace("Rendering", "Rendered"))
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            try:
+                response = stream.stop(blocks=first.blocks if first else None)
+                if first is not None:
+                    self._remember(first, stream.ts or response.get("ts"))
+                return first
+            except (SlackApiError, SlackRequestError) as error:
+                log.warning("chat.stopStream failed (%s); posting the reply as a message", _error_code(error))
+                return None
+        if self._draft_ts is not None and first is not None:
+            self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=first.text, blocks=first.blocks)
+            self._remember(first, self._draft_ts)
+            return first
+        return None
+
+    def _remember(self, message: SlackMessage, ts: str | None) -> None:
+        if message.draft_ref and ts:
+            self.state.remember_message(self.channel, ts, *message.draft_ref)
+
+    def _quietly(self, what: str, call) -> None:  # noqa: ANN001
+        """For cosmetic calls (status lines): a failure is logged, never fatal to the request."""
+        try:
+            call()
+        except (SlackApiError, SlackRequestError) as error:
+            log.info("%s failed: %s", what, _error_code(error))
+
+
+def _error_code(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    if response is not None:
+        try:
+            return str(response.get("error"))
+        except Exception:  # noqa: BLE001
+            pass
+    return type(error).__name__

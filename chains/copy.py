@@ -1,0 +1,202 @@
+"""The copy chain: product reference -> grounded, ranked listing drafts, stored with ids.
+
+resolve -> facts -> brand rules and style -> small generation steps (copy_steps) -> assemble K
+candidate drafts (a part whose candidates all failed verification comes from the template) ->
+verify -> channel and brand rules -> score and rank -> store the best. Without a text model the
+template draft is the answer. Refine lives in refine.py and reuses the same steps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from chains.assemble import Assembler, PartReport
+from chains.copy_steps import Outcomes, Steps, Timer
+from chains.drafts import DraftStore
+from chains.ranker import key_facts
+from chains.rules import CHANNELS, Limits
+from chains.verifier import GroundingVerifier
+from copydesk.domain import BrandRules, Claim, Draft, Fact, Product
+from copydesk.errors import AmbiguousError, InputError, NotFoundError
+from copydesk.settings import Settings
+from generators.text.base import TextGenerator
+from retrieval.catalog import Catalog
+from retrieval.facts import facts_for
+
+IDENTITY = {"Product", "Brand", "Model", "Category", "Description"}
+
+
+@dataclass
+class DraftResult:
+    draft: Draft
+    alternatives: list[Draft]
+    product: Product
+    facts: list[Fact]
+    notes: list[str]
+    parts: list[PartReport] = field(default_factory=list)  # per step: model or template, how many passed
+    dropped: list[Claim] = field(default_factory=list)  # every claim dropped from any candidate
+
+
+@dataclass
+class Context:
+    """Everything one draft of one product needs, gathered once."""
+
+    product: Product
+    facts: list[Fact]
+    brand: str | None
+    channel: Literal["generic", "amazon", "shopify"]
+    rules: BrandRules
+    voice: str
+    style: str
+
+
+class CopyChain:
+    def __init__(self, catalog: Catalog, generator: TextGenerator | None, store: DraftStore, settings: Settings) -> None:
+        self.catalog = catalog
+        self.generator = generator
+        self.store = store
+        self.settings = settings
+
+    # --- public API ---------------------------------------------------------------------------------
+    def draft(
+        self,
+        reference: str,
+        *,
+        brand: str | None = None,
+        channel: str | None = None,
+        variants: int | None = None,
+        user: str | None = None,
+        channel_id: str | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> DraftResult:
+        started = time.perf_counter()
+        product = self.resolve(reference)
+        result = self.compose(product, brand=brand, channel=channel, variants=variants, on_text=on_text, started=started)
+        result.draft = self.store.save(result.draft, user=user, channel_id=channel_id)
+        return result
+
+    def refine(
+        self,
+        draft_id: str,
+        instruction: str,
+        *,
+        user: str | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> DraftResult:
+        from chains.refine import refine_draft
+
+        return refine_draft(self, draft_id, instruction, user=user, on_text=on_text)
+
+    def resolve(self, reference: str) -> Product:
+        reference = reference.strip()
+        if not reference:
+            raise InputError("Say which product: a SKU, EAN, model number or product name.")
+        resolution = self.catalog.resolve(reference)
+        if resolution.status == "found" and resolution.product is not None:
+            return resolution.product
+        if resolution.status == "ambiguous":
+            names = "; ".join(f"{m.product.sku} ({m.product.title[:60]})" for m in resolution.candidates[:5])
+            raise AmbiguousError(
+                f"{reference!r} matches several products: {names}.", resolution.candidates,
+                hint="Repeat the request with one of these SKUs.",
+            )
+        raise NotFoundError(
+            f"No product in the catalog matches {reference!r}.",
+            hint="Check the SKU or EAN, or run `copydesk catalog search` to find it.",
+        )
+
+    def context(
+        self, product: Product, *, brand: str | None, channel: str | None, include_description: bool = True
+    ) -> Context:
+        channel = channel or self.settings.default_channel
+        if channel not in CHANNELS:
+            raise InputError(f"Unknown channel {channel!r}.", hint=f"Use one of: {', '.join(sorted(CHANNELS))}.")
+        brand = brand or self.settings.default_brand
+        rules, voice, style = BrandRules(), "clear, friendly and factual", ""
+        if brand:
+            guide = self.catalog.style_guide(brand)  # NotFoundError naming the known brands
+            rules = guide.rules
+            if rules.tone_words:
+                voice = ", ".join(rules.tone_words[:4])
+            chunks = self.catalog.style_chunks(brand, product.title, limit=1)
+            if chunks:
+                style = " Style: " + " ".join(chunks[0].text.split())[:240]
+        facts = facts_for(product, include_description=include_description)
+        return Context(product, facts, brand, channel, rules, voice, style)  # type: ignore[arg-type]
+
+    def compose(
+        self,
+        product: Product,
+        *,
+        brand: str | None = None,
+        channel: str | None = None,
+        variants: int | None = None,
+        include_description: bool = True,
+        on_text: Callable[[str], None] | None = None,
+        started: float | None = None,
+    ) -> DraftResult:
+        """The ranked drafts for a resolved product, not stored (the eval calls this directly)."""
+        started = time.perf_counter() if started is None else started
+        timer = Timer()
+        ctx = self.context(product, brand=brand, channel=channel, include_description=include_description)
+        timer.seconds["retrieve"] = time.perf_counter() - started
+        verifier = GroundingVerifier(product, ctx.facts, allowed_texts=ctx.rules.required_phrases)
+        assembler = Assembler(ctx, verifier, timer)
+        if self.generator is None:
+            ranked, parts, dropped = assembler.rank([], keep=1), [], []
+            notes = ["No text model is configured: this is the template draft."]
+        else:
+            steps = Steps(self.generator, self.settings, verifier, brand=ctx.brand or "the shop", voice=ctx.voice,
+                          style=ctx.style, timer=timer)
+            outcomes = self.generate(steps, ctx, on_text=on_text)
+            drafts, parts = assembler.candidates(outcomes, count=self.settings.candidates)
+            ranked = assembler.rank(drafts, keep=max(1, variants or 3))
+            dropped = [claim for outcome in outcomes.all() for claim in outcome.dropped]
+            notes = [part.note() for part in parts if part.note()]
+        best = ranked[0]
+        if best.origin == "template" and self.generator is not None:
+            notes.append("The template draft ranked first: it is the answer.")
+        if best.violations:
+            notes.append("Rule problems that could not be repaired: " + "; ".join(best.violations))
+        timer.seconds["total"] = time.perf_counter() - started
+        timings = {k: round(timer.seconds.get(k, 0.0), 3) for k in ("retrieve", "generate", "verify", "rank", "total")}
+        ranked = [d.model_copy(update={"timings": timings}) for d in ranked]
+        return DraftResult(ranked[0], ranked[1:], product, ctx.facts, notes, parts, dropped)
+
+    def generate(self, steps: Steps, ctx: Context, *, on_text: Callable[[str], None] | None = None) -> Outcomes:
+        """Run the steps: description first (it is streamed), then the title, then one step per bullet."""
+        keys = key_facts(ctx.product, ctx.facts, limit=6)
+        attributes = [f for f in keys if f.name not in IDENTITY]
+        attributes += [f for f in ctx.facts if f.name not in IDENTITY and f not in attributes]
+        identity = [f for f in ctx.facts if f.name in IDENTITY and f.name != "Description"]
+        tone = ", ".join(ctx.rules.tone_words[:2])
+        source = ctx.product.description if any(f.name == "Description" for f in ctx.facts) else None
+        name = ctx.product.title
+        description = steps.description(name, identity + attributes[:5], tone, source=source, on_text=on_text)
+        title = steps.title(name, identity + attributes[:4], max_words=title_words(ctx.rules))
+        bullets = [
+            steps.bullet(i, name, group, tone) for i, group in enumerate(bullet_groups(attributes, bullet_count(ctx)), 1)
+        ]
+        return Outcomes(title, bullets, description)
+
+
+def bullet_count(ctx: Context) -> int:
+    """The brand's bullet count, else 4, within the channel's limit."""
+    return min(ctx.rules.bullet_count or 4, Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max)
+
+
+
+def title_words(rules: BrandRules) -> int:
+    return max(4, min(16, (rules.title_max_length or 100) // 7))
+
+
+def bullet_groups(attributes: list[Fact], count: int) -> list[list[Fact]]:
+    """Up to `count` groups of 1-3 facts, most important facts first."""
+    if not attributes or count <= 0:
+        return []
+    size = min(3, max(1, -(-len(attributes[: count * 3]) // count)))
+    usable = attributes[: count * size]
+    return [usable[i : i + size] for i in range(0, len(usable), size)]

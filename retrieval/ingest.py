@@ -1,0 +1,93 @@
+"""Product ingestion: read -> skip unchanged (content hash) -> embed -> one upsert per batch.
+
+Within one ingest run the FIRST row with a given SKU wins; later rows with that SKU are reported as
+duplicates and skipped (re-running the same file then reports them again but changes nothing).
+Across runs a SKU is updated in place when its content changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from copydesk.domain import Product
+from retrieval.documents import HASH_KEY, content_hash, embed_text, product_metadata
+from retrieval.embeddings import Embedder
+from retrieval.readers import ColumnMapping, RowError, read_products
+from retrieval.report import IngestReport, RowProblem
+
+Advance = Callable[[int], None]
+
+
+def _records(paths: list[Path], mapping: ColumnMapping | None) -> Iterator[Product | RowError]:
+    # Open every file first: a file that cannot be read at all fails the run before anything is written.
+    readers = [read_products(path, mapping) for path in paths]
+    for reader in readers:
+        yield from reader
+
+
+def _batches(items: Iterable[Product], size: int) -> Iterator[list[Product]]:
+    batch: list[Product] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def write_batch(collection: Any, embedder: Embedder, batch: list[Product], report: IngestReport) -> None:
+    digests = [content_hash(p) for p in batch]
+    stored = collection.get(ids=[p.sku for p in batch], include=["metadatas"])
+    known = {i: (m or {}).get(HASH_KEY) for i, m in zip(stored["ids"], stored["metadatas"])}
+    fresh = [(p, d) for p, d in zip(batch, digests) if known.get(p.sku) != d]
+    report.unchanged += len(batch) - len(fresh)
+    if not fresh:
+        return
+    texts = [embed_text(p) for p, _ in fresh]
+    vectors = embedder.embed(texts)
+    # One upsert carries vector, text and the full product JSON of every product in the batch.
+    collection.upsert(
+        ids=[p.sku for p, _ in fresh],
+        embeddings=vectors,
+        documents=texts,
+        metadatas=[product_metadata(p, d) for p, d in fresh],
+    )
+    for product, _ in fresh:
+        if product.sku in known:
+            report.updated += 1
+        else:
+            report.added += 1
+
+
+def ingest_products(collection: Any, embedder: Embedder, paths: list[Path], mapping: ColumnMapping | None,
+                    batch_size: int, advance: Advance | None = None) -> IngestReport:
+    started = time.perf_counter()
+    report = IngestReport(kind="products", files=[str(p) for p in paths])
+    first_seen: dict[str, str] = {}
+
+    def unique_products() -> Iterator[Product]:
+        for item in _records(paths, mapping):
+            if isinstance(item, RowError):
+                report.errors.append(RowProblem(file=item.file, line=item.line, reason=item.reason))
+                continue
+            report.read += 1
+            where = str(item.source)
+            if item.sku in first_seen:
+                report.duplicates.append(RowProblem(
+                    file=item.source.file if item.source else "?", line=item.source.row or 0 if item.source else 0,
+                    reason=f"SKU {item.sku!r} already read at {first_seen[item.sku]}; the first row wins, this one is skipped",
+                ))
+                continue
+            first_seen[item.sku] = where
+            yield item
+
+    for batch in _batches(unique_products(), batch_size):
+        write_batch(collection, embedder, batch, report)
+        if advance:
+            advance(len(batch))
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,1 @@
+"""Brand style guides: Markdown/MDX/text files -> BrandRules (YAML front matter) and heading-sized chunks."""

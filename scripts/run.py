@@ -1,0 +1,75 @@
+"""What `make run` runs.
+
+1. On first start (an empty catalog), ingest the sample catalog and brand guides from examples/.
+2. With SLACK_BOT_TOKEN set: the Slack bot over Socket Mode (which also needs SLACK_APP_TOKEN; without it,
+   say what is missing and how to serve HTTP instead). Without SLACK_BOT_TOKEN: `copydesk chat`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from copydesk.errors import CopydeskError  # noqa: E402
+from copydesk.paths import EXAMPLES_DIR  # noqa: E402
+from copydesk.settings import Settings  # noqa: E402
+
+SAMPLE_SUFFIXES = (".csv", ".jsonl", ".json")
+
+
+def ensure_sample_catalog(services) -> None:  # noqa: ANN001 - bot.services.Services, imported lazily
+    """Ingest examples/catalog and examples/brands when the store is empty (first start only)."""
+    catalog = services.catalog
+    if catalog.count() > 0:
+        return
+    files = sorted(p for p in (EXAMPLES_DIR / "catalog").glob("*") if p.suffix in SAMPLE_SUFFIXES)
+    if not files:
+        print("The catalog is empty and examples/catalog has no sample files; "
+              "load yours with `copydesk catalog ingest products FILE`.")
+        return
+    print(f"First start: loading the sample catalog ({', '.join(p.name for p in files)}); this takes a minute.")
+    report = catalog.ingest_products(files, progress=True)
+    print(report.summary())
+    for folder in sorted(p for p in (EXAMPLES_DIR / "brands").glob("*") if p.is_dir()):
+        catalog.ingest_styles(folder, folder.name)
+        print(f"brand style guide: {folder.name}")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.services import Services
+
+    try:
+        settings = Settings()
+        services = Services(settings)
+        ensure_sample_catalog(services)
+        if settings.slack_bot_token is None:
+            print("SLACK_BOT_TOKEN is not set: starting `copydesk chat` in the terminal instead of the Slack bot.\n"
+                  "(To connect Slack, see README \"Connect to Slack\".)\n")
+            from bot.chat import TerminalChat
+
+            TerminalChat(services).run()
+            return 0
+        if settings.slack_app_token is None:
+            print("SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN is not. Socket Mode needs an app-level token "
+                  "(Basic Information > App-Level Tokens, scope connections:write): export SLACK_APP_TOKEN=xapp-... "
+                  "Or serve HTTP with SLACK_SIGNING_SECRET set: `.venv/bin/copydesk serve --http --port 3000`.",
+                  file=sys.stderr)
+            return 2
+        from bot.slack.runner import serve_socket_mode
+
+        serve_socket_mode(settings, services)
+        return 0
+    except CopydeskError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""End to end over real HTTP: signed requests into the bot's /slack/events, Web API calls into the stand-in,
+the REAL chains with the tiny model and a catalog of real rows."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from retrieval.facts import facts_for
+from tests.bot.conftest import final_answers, said_in_thread
+
+CHANNEL = "C0TEST"
+
+
+def _answers(bot, thread_ts: str, count: int = 1, timeout: float = 60) -> list[str]:
+    bot.slack.wait_for(lambda calls: len(final_answers(calls, CHANNEL, thread_ts)) >= count, timeout)
+    return final_answers(list(bot.slack.calls), CHANNEL, thread_ts)
+
+
+def test_mention_gets_a_draft_with_the_products_facts_in_the_thread(http_bot, sample_catalog):
+    product = sample_catalog.products[0]
+    sent, ts = http_bot.sender.mention(f"draft {product.sku}")
+    assert sent.status == 200
+    assert sent.seconds < 3.0
+
+    answer = _answers(http_bot, ts)[0]
+    assert product.sku in answer
+    assert "Facts used" in answer
+    facts = facts_for(product)
+    cited = [f for f in facts if f"{f.id} {f.name}" in answer]
+    assert cited, f"no fact of {product.sku} cited in: {answer[:500]}"
+    # every reply went into the request's thread, none into the channel itself
+    posted = http_bot.slack.calls_to("chat.postMessage") + http_bot.slack.calls_to("chat.startStream")
+    assert posted and all(call.args.get("thread_ts") == ts for call in posted)
+    # the eyes reaction acknowledges the request
+    assert http_bot.slack.calls_to("reactions.add")[0].args["timestamp"] == ts
+
+
+def test_reply_shorter_in_the_thread_gets_version_2(http_bot, sample_catalog):
+    product = sample_catalog.products[1]
+    _, ts = http_bot.sender.mention(f"draft {product.sku}")
+    first = _answers(http_bot, ts)[0]
+    draft_id = first.split("Draft ", 1)[1].split(" ", 1)[0]
+    sent = http_bot.sender.thread_reply("shorter", thread_ts=ts)
+    assert sent.status == 200
+    second = _answers(http_bot, ts, count=2)[-1]
+    assert f"Draft {draft_id} v2" in second
+    assert len(http_bot.services.drafts.versions(draft_id)) == 2
+
+
+def test_buttons_approve_and_regenerate_record_feedback(http_bot, sample_catalog):
+    product = sample_catalog.products[0]
+    _, ts = http_bot.sender.mention(f"draft {product.sku}")
+    _answers(http_bot, ts)
+    draft_id = http_bot.bot.state.thread(f"slack:{CHANNEL}:{ts}").draft_id
+
+    assert http_bot.sender.action("copydesk_approve", f"{draft_id}:1", thread_ts=ts).status == 200
+    http_bot.slack.wait_for(lambda calls: any("Approved" in s for s in said_in_thread(calls, CHANNEL, ts)))
+    assert [d.draft_id for d in http_bot.services.drafts.approved()] == [draft_id]
+
+    http_bot.sender.action("copydesk_regenerate", f"{draft_id}:1", thread_ts=ts)
+    _answers(http_bot, ts, count=2)
+    kinds = [f.kind for f in http_bot.services.drafts.feedback()]
+    assert kinds == ["approve", "regenerate"]
+
+
+def test_slash_command_help_answers_at_once(http_bot):
+    sent = http_bot.sender.command("help")
+    assert sent.status == 200
+    text = json.loads(sent.body)["text"] if sent.body.startswith("{") else sent.body
+    assert "draft" in text.lower() and "image" in text.lower()
+
+
+def test_bad_signature_gets_401_and_no_answer(http_bot):
+    before = len(http_bot.slack.calls)
+    bad = http_bot.sender.event({"type": "app_mention", "user": "U1", "text": "help", "ts": "1.2",
+                                 "channel": CHANNEL}, bad_signature=True)
+    assert bad.status == 401
+    _, ts = http_bot.sender.mention("help")  # a good one after it is answered, and only it
+    _answers(http_bot, ts)
+    assert not [c for c in http_bot.slack.calls[before:] if c.args.get("thread_ts") == "1.2"]
+
+
+def test_a_retried_event_gets_no_second_answer(http_bot):
+    sent, ts = http_bot.sender.mention("help", event_id="EvRETRY1")
+    again, _ = http_bot.sender.mention("help", event_id="EvRETRY1", ts=ts, retry_num=1)
+    assert sent.status == 200 and again.status == 200
+    _answers(http_bot, ts)
+    time.sleep(0.5)  # give a second answer, if there were one, time to arrive
+    http_bot.wait_idle()
+    assert len(final_answers(list(http_bot.slack.calls), CHANNEL, ts)) == 1
+    assert len(http_bot.slack.calls_to("reactions.add")) == 1
+
+
+def test_web_api_429_is_retried_and_the_answer_arrives(http_bot):
+    http_bot.slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
+    _, ts = http_bot.sender.mention("help")
+    answers = _answers(http_bot, ts)
+    assert "draft" in answers[0].lower()
+    statuses = [c.status for c in http_bot.slack.calls if c.method == "chat.postMessage"]
+    assert statuses[:2] == [429, 200]
+
+
+def test_unknown_product_gets_closest_matches_with_pick_buttons(http_bot, sample_catalog):
+    _, ts = http_bot.sender.mention("draft zzqx nonexistent gadget 99999")
+    posted = _answers(http_bot, ts)[0]
+    assert "closest" in posted.lower() or "several" in posted.lower() or "no product" in posted.lower()
+
+
+def test_a_failure_is_a_visible_message_with_a_reference_id(http_bot, caplog):
+    _, ts = http_bot.sender.mention("approve")  # nothing to approve: an informative answer
+    _answers(http_bot, ts)
+    http_bot.slack.fail("chat.postMessage", status=200, error="channel_not_found", times=1)
+    _, ts2 = http_bot.sender.mention("help")
+    http_bot.slack.wait_for(lambda calls: any("ref-" in s for s in said_in_thread(calls, CHANNEL, ts2)))
+    text = " ".join(said_in_thread(list(http_bot.slack.calls), CHANNEL, ts2))
+    ref = text[text.index("ref-"):][:10]
+    assert ref in caplog.text
+    assert "xoxb-test-token" not in caplog.text

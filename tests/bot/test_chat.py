@@ -1,0 +1,56 @@
+"""`copydesk chat` drives the same engine: draft, refine, approve, export, and continue after a restart."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.chat import TerminalChat
+from bot.engine.replies import ChoiceReply, DraftReply, ErrorReply, ExportReply, InfoReply
+
+
+def test_a_terminal_conversation_survives_a_restart(make_services, sample_catalog, tmp_path):
+    product = sample_catalog.products[2]
+    out = io.StringIO()
+    chat = TerminalChat(make_services(), out=out, thread="t1")
+
+    [draft] = chat.say(f"draft {product.sku}")
+    assert isinstance(draft, DraftReply) and draft.draft.sku == product.sku and draft.draft.version == 1
+    assert f"Facts used (SKU {product.sku})" in out.getvalue()
+
+    [approved] = chat.say("approve")
+    assert isinstance(approved, InfoReply) and "Approved" in approved.text
+
+    # a new process: new Services and engine over the same home, same thread name
+    again = TerminalChat(make_services(), out=io.StringIO(), thread="t1")
+    [refined] = again.say("shorter")
+    assert isinstance(refined, DraftReply)
+    assert (refined.draft.draft_id, refined.draft.version) == (draft.draft.draft_id, 2)
+
+    [exported] = again.say("export")
+    assert isinstance(exported, ExportReply) and exported.count == 1
+    rows = list(csv.DictReader(exported.path.open(encoding="utf-8")))
+    assert [r.get("sku") or r.get("SKU") for r in rows] == [product.sku]
+
+
+def test_unknown_products_and_bad_requests_get_answers_not_exceptions(make_services):
+    chat = TerminalChat(make_services(), out=io.StringIO())
+    [reply] = chat.say("approve")
+    assert isinstance(reply, InfoReply) and "no draft" in reply.text.lower()
+    [reply] = chat.say("draft qqqzzz 0000000")
+    assert isinstance(reply, (ChoiceReply, ErrorReply))
+
+
+def test_an_image_request_without_an_image_model_says_how_to_configure_one(make_services, sample_catalog):
+    chat = TerminalChat(make_services(), out=io.StringIO())
+    [reply] = chat.say(f"image of {sample_catalog.products[0].sku} on a wooden desk")
+    assert isinstance(reply, ErrorReply)
+    assert "COPYDESK_IMAGE_MODEL" in f"{reply.message} {reply.hint}"
+    assert reply.ref.startswith("ref-")
+
+
+def test_chat_loop_reads_until_quit(make_services):
+    out = io.StringIO()
+    lines = iter(["help", "quit"])
+    TerminalChat(make_services(), out=out).run(read=lambda prompt: next(lines))
+    assert "What copydesk can do" in out.getvalue()
