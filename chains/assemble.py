@@ -100,7 +100,7 @@ class Assembler:
         covered: set[str] = set()
         for outcome in outcomes.bullets:
             candidate = _pick(outcome, i)
-            if candidate is not None:
+            if candidate is not None and candidate.text.lower() not in {b.lower() for b in bullets}:
                 chosen.append(candidate)
                 bullets.append(candidate.text)
                 covered |= set(candidate.fact_ids)

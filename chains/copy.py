@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from chains.assemble import Assembler, PartReport
-from chains.copy_steps import Outcomes, Steps, Timer
+from chains.copy_steps import IDENTITY, Outcomes, Steps, Timer
 from chains.drafts import DraftStore
 from chains.ranker import key_facts
 from chains.rules import CHANNELS, Limits
@@ -26,7 +26,6 @@ from generators.text.base import TextGenerator
 from retrieval.catalog import Catalog
 from retrieval.facts import facts_for
 
-IDENTITY = {"Product", "Brand", "Model", "Category", "Description"}
 
 
 @dataclass
@@ -169,13 +168,15 @@ class CopyChain:
     def generate(self, steps: Steps, ctx: Context, *, on_text: Callable[[str], None] | None = None) -> Outcomes:
         """Run the steps: description first (it is streamed), then the title, then one step per bullet."""
         keys = key_facts(ctx.product, ctx.facts, limit=6)
-        attributes = [f for f in keys if f.name not in IDENTITY]
-        attributes += [f for f in ctx.facts if f.name not in IDENTITY and f not in attributes]
-        identity = [f for f in ctx.facts if f.name in IDENTITY and f.name != "Description"]
+        naming = IDENTITY | {"Description"}
+        attributes = [f for f in keys if f.name not in naming]
+        attributes += [f for f in ctx.facts if f.name not in naming and f not in attributes]
+        identity = [f for f in ctx.facts if f.name in IDENTITY]
         tone = ", ".join(ctx.rules.tone_words[:2])
-        source = ctx.product.description if any(f.name == "Description" for f in ctx.facts) else None
+        shown = [f for f in ctx.facts if f.name == "Description"]  # the catalog's copy, when it may be used
+        source = ctx.product.description if shown else None
         name = ctx.product.title
-        description = steps.description(name, identity + attributes[:5], tone, source=source, on_text=on_text)
+        description = steps.description(name, identity + attributes[:5] + shown, tone, source=source, on_text=on_text)
         title = steps.title(name, identity + attributes[:4], max_words=title_words(ctx.rules))
         bullets = [
             steps.bullet(i, name, group, tone) for i, group in enumerate(bullet_groups(attributes, bullet_count(ctx)), 1)
@@ -184,8 +185,9 @@ class CopyChain:
 
 
 def bullet_count(ctx: Context) -> int:
-    """The brand's bullet count, else 4, within the channel's limit."""
-    return min(ctx.rules.bullet_count or 4, Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max)
+    """Bullets the model writes: the brand's count, else 3 (the template adds more where it has facts for them),
+    within the channel's limit. Each is one generation step, the costliest part of a draft."""
+    return min(ctx.rules.bullet_count or 3, Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max)
 
 
 

@@ -22,7 +22,15 @@ from generators.text.base import ChatMessage, TextGenerator
 from generators.text.numbers import numbers_in
 
 # The small model often wraps its answer: "Title: ...", "- ...", "1. ...", quotes.
-_LEAD = re.compile(r"^\s*(?:(?:title|bullet(?: point)?|description|answer)\s*:\s*|[-*•·]\s+|\d+[.)]\s+)", re.I)
+_LEAD = re.compile(
+    r"^\s*(?:(?:title|bullet(?: point)?|description|answer|product(?: title)?)\s*:\s*|[-*•·]\s+|\d+[.)]\s+)", re.I
+)
+# New-token budgets per step (each also capped by settings.max_new_tokens): a title or bullet the model has
+# not finished by then is rambling, and every token costs about 0.1-0.5 s on a busy 2-core CPU.
+TITLE_TOKENS = 28
+BULLET_TOKENS = 36
+DESCRIPTION_TOKENS_PER_SENTENCE = 28
+IDENTITY = frozenset({"Product", "Brand", "Model", "Category"})  # facts that name the product, not describe it
 _FACT_VALUE_CHARS = 240  # long catalog values are cut in prompts: the small model loses track of long contexts
 
 
@@ -107,14 +115,16 @@ class Steps:
 
     def title(self, product: str, facts: Sequence[Fact], max_words: int) -> StepOutcome:
         prompt = render("copy_title", facts=fact_lines(facts), max_words=max_words, product=product)
-        return self._run("title", "title", prompt, allowed_numbers(facts), tokens=40, whole=True)
+        outcome = self._run("title", "title", prompt, allowed_numbers(facts), tokens=TITLE_TOKENS, whole=True)
+        return accept(outcome, min_words=3)
 
     def bullet(self, index: int, product: str, facts: Sequence[Fact], tone: str, max_words: int = 20) -> StepOutcome:
         prompt = render(
             "copy_bullet", product=product, facts=fact_lines(facts), tone_clause=_tone_clause(tone), max_words=max_words
         )
         numbers = allowed_numbers(facts)
-        return self._run(f"bullet {index}", "bullet", prompt, numbers, tokens=40, whole=True)
+        outcome = self._run(f"bullet {index}", "bullet", prompt, numbers, tokens=BULLET_TOKENS, whole=True)
+        return accept(outcome, min_words=4, cites={f.id for f in facts})
 
     def description(
         self,
@@ -138,8 +148,9 @@ class Steps:
                 tone_clause=_tone_clause(tone),
             )
             numbers = allowed_numbers(facts)
-        tokens = min(self.settings.max_new_tokens, 30 * sentences)
-        return self._run("description", "description", prompt, numbers, tokens=tokens, whole=False, on_text=on_text)
+        tokens = min(self.settings.max_new_tokens, DESCRIPTION_TOKENS_PER_SENTENCE * sentences)
+        outcome = self._run("description", "description", prompt, numbers, tokens=tokens, whole=False, on_text=on_text)
+        return accept(outcome, min_words=6, cites={f.id for f in facts if f.name not in IDENTITY} or None)
 
     def rewrite(self, field_name: str, text: str, facts: Sequence[Fact], change: str, *, tokens: int) -> StepOutcome:
         """A refine step: the current text of one field rewritten to be `change`, verified the same way."""
@@ -200,6 +211,16 @@ class Steps:
         passed.sort(key=lambda c: c.logprob if c.logprob is not None else float("-inf"), reverse=True)
         self.timer.add("verify", started)
         return StepOutcome(label, passed, len(generations), dropped)
+
+
+def accept(outcome: StepOutcome, *, min_words: int, cites: set[str] | None = None) -> StepOutcome:
+    """Keep the verified candidates that say enough: `min_words` words and (when given) at least one of the
+    step's own facts. The verifier only knows "supported"; "Xerox" alone is supported but is no bullet."""
+    kept = [
+        c for c in outcome.passed
+        if len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids))
+    ]
+    return StepOutcome(outcome.label, kept, outcome.generated, outcome.dropped)
 
 
 def _tone_clause(tone: str) -> str:

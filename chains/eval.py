@@ -106,18 +106,28 @@ def run_eval(
     runs: list[ProductRun] = []
     started = time.perf_counter()
     stopped_early = None
-    for dataset, (products, _errors) in datasets.items():
-        for product in products:
-            if config.time_budget_s and time.perf_counter() - started > config.time_budget_s:
-                stopped_early = f"stopped after {len(runs)} products: the time budget of {config.time_budget_s:.0f} s ran out"
-                break
-            run = evaluate_product(chain, product, dataset, config, generator)
-            runs.append(run)
-            pipeline = run.metrics["pipeline"]
-            progress(f"[{len(runs)}] {dataset} {product.sku}: {run.latency['pipeline']:.1f}s, "
-                     f"unsupported {pipeline.unsupported}/{pipeline.checkable}, origin {run.origin}")
-            _write(config, settings, generator, datasets, runs, stopped_early, time.perf_counter() - started)
+    for dataset, product in interleave(datasets):  # a run cut short by the time budget still covers every file
+        if config.time_budget_s and time.perf_counter() - started > config.time_budget_s:
+            stopped_early = f"stopped after {len(runs)} products: the time budget of {config.time_budget_s:.0f} s ran out"
+            break
+        run = evaluate_product(chain, product, dataset, config, generator)
+        runs.append(run)
+        pipeline = run.metrics["pipeline"]
+        progress(f"[{len(runs)}] {dataset} {product.sku}: {run.latency['pipeline']:.1f}s, "
+                 f"unsupported {pipeline.unsupported}/{pipeline.checkable}, origin {run.origin}")
+        _write(config, settings, generator, datasets, runs, stopped_early, time.perf_counter() - started)
     return _write(config, settings, generator, datasets, runs, stopped_early, time.perf_counter() - started)
+
+
+def interleave(datasets: dict[str, tuple[list[Product], int]]) -> list[tuple[str, Product]]:
+    """Products of the files in turn: a1, b1, a2, b2, ..."""
+    queues = {name: list(products) for name, (products, _) in datasets.items()}
+    order: list[tuple[str, Product]] = []
+    while any(queues.values()):
+        for name, queue in queues.items():
+            if queue:
+                order.append((name, queue.pop(0)))
+    return order
 
 
 def evaluate_product(

@@ -13,6 +13,7 @@ from copydesk.domain import Fact, Product
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _YES_NO = {"yes", "no", "true", "false", "y", "n"}
+_ZERO = re.compile(r"0+(?:\.0+)?\s*[^\W\d_]*")  # "0 cm": an unfilled catalog field, not a fact worth a line
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def fact_weight(fact: Fact) -> int | None:
     """The fact's informativeness; None for facts that never count (the title, the description, ids)."""
     config = _weights()
     name = fact.name.lower()
-    if name in config.skip:
+    if name in config.skip or _ZERO.fullmatch(fact.value.strip()):
         return None
     weight = 10
     for keywords, value in config.weights:

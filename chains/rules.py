@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -120,7 +119,8 @@ def apply_rules(draft: Draft, rules: BrandRules, channel: str, *, keep_case: Col
         if meta is not None:
             meta = cut_at_sentence(meta, profile.meta_max)
     repaired = draft.model_copy(
-        update={"title": title, "bullets": bullets, "description": description, "meta_description": meta or None}
+        update={"title": title, "bullets": bullets, "description": description, "meta_description": meta or None,
+                "channel": profile.name}
     )
     return repaired.model_copy(update={"violations": check_rules(repaired, rules, channel)})
 
@@ -157,7 +157,8 @@ def check_rules(draft: Draft, rules: BrandRules, channel: str) -> list[str]:
         if phrase.strip() and not contains_phrase(whole, phrase):
             problems.append(f"The brand's required phrase is missing: {phrase!r}")
     if profile.meta_max is not None and draft.meta_description and len(draft.meta_description) > profile.meta_max:
-        problems.append(f"The meta description has {len(draft.meta_description)} characters; the limit is {profile.meta_max}.")
+        problems.append(f"The meta description has {len(draft.meta_description)} characters; "
+                        f"the limit is {profile.meta_max}.")
     if profile.meta_required and not draft.meta_description:
         problems.append(f"{channel} needs a meta description and the draft has none.")
     if rules.capitalisation == "title" and draft.title and title_case(draft.title) != draft.title:

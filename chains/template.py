@@ -85,7 +85,7 @@ def _bullets(product: Product, facts: list[Fact]) -> tuple[list[str], list[str]]
             used.add(fact.id)
     groups.sort(key=lambda g: -max(fact_weight(f) or 0 for f in g))
     groups = groups[: config["max_bullets"]]
-    bullets = [config["bullet_join"].join(config["bullet_pattern"].format(name=f.name, value=f.value) for f in g)
+    bullets = [config["bullet_join"].join(config["bullet_pattern"].format(name=f.name, value=_shown(f)) for f in g)
                for g in groups]
     return bullets, [f.id for g in groups for f in g]
 
@@ -110,6 +110,11 @@ def _description(product: Product, facts: list[Fact], kind: str, bullet_facts: l
         parts.append(config["fact_sentence"].format(name_lower=fact.name.lower(), value=fact.value.rstrip(".")))
         used.append(fact.id)
     return " ".join(parts), used
+
+
+def _shown(fact: Fact) -> str:
+    """A fact's value as a bullet shows it: a category path by its last step ("... > Bedsheets")."""
+    return fact.value.rsplit(" > ", 1)[-1] if " > " in fact.value else fact.value
 
 
 def _matches(fact: Fact, keywords: list[str]) -> bool:

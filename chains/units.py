@@ -57,7 +57,8 @@ class Quantity:
     def label(self) -> str:
         if self.unit is None:
             return self.written
-        return f"{self.written}{self.unit.symbol}" if self.unit.symbol in {'"', "%", "°"} else f"{self.written} {self.unit.symbol}"
+        glued = self.unit.symbol in {"%", "°"}
+        return f"{self.written}{self.unit.symbol}" if glued else f"{self.written} {self.unit.symbol}"
 
 
 def parse_number(written: str) -> float:
@@ -94,7 +95,7 @@ def implied_dimension(fact_name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _quantity_regex() -> re.Pattern[str]:
+def quantity_regex() -> re.Pattern[str]:
     aliases = sorted((a for a in unit_table() if a != "in"), key=len, reverse=True)
     words = "|".join(re.escape(a) for a in aliases)
     # "in" is an inch only at the end of a phrase ("12.5 in", "12 in)"), never in "3 in 1".
@@ -119,7 +120,7 @@ def find_quantities(text: str) -> list[Quantity]:
     without a unit ("ages 3+", "aged 5") is in years."""
     found: list[Quantity] = []
     table = unit_table()
-    for match in _quantity_regex().finditer(text):
+    for match in quantity_regex().finditer(text):
         alias = match.group("unit")
         unit = table[alias.lower()] if alias else None
         if unit is None and not match.group("ordinal") and (

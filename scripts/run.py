@@ -21,22 +21,44 @@ from copydesk.settings import Settings  # noqa: E402
 SAMPLE_SUFFIXES = (".csv", ".jsonl", ".json")
 
 
-def ensure_sample_catalog(services) -> None:  # noqa: ANN001 - bot.services.Services, imported lazily
+def ensure_sample_catalog(services, examples: Path = EXAMPLES_DIR) -> None:  # noqa: ANN001 - Services
     """Ingest examples/catalog and examples/brands when the store is empty (first start only)."""
     catalog = services.catalog
     if catalog.count() > 0:
         return
-    files = sorted(p for p in (EXAMPLES_DIR / "catalog").glob("*") if p.suffix in SAMPLE_SUFFIXES)
+    files = sorted(p for p in (examples / "catalog").glob("*") if p.suffix in SAMPLE_SUFFIXES)
     if not files:
         print("The catalog is empty and examples/catalog has no sample files; "
-              "load yours with `copydesk catalog ingest products FILE`.")
+              "load yours with `copydesk ingest products FILE`.")
         return
     print(f"First start: loading the sample catalog ({', '.join(p.name for p in files)}); this takes a minute.")
     report = catalog.ingest_products(files, progress=True)
     print(report.summary())
-    for folder in sorted(p for p in (EXAMPLES_DIR / "brands").glob("*") if p.is_dir()):
+    for folder in sorted(p for p in (examples / "brands").glob("*") if p.is_dir()):
         catalog.ingest_styles(folder, folder.name)
         print(f"brand style guide: {folder.name}")
+
+
+def start(settings: Settings, services, *, read=input) -> int:  # noqa: ANN001 - Services, imported lazily
+    """Sample catalog on first start, then the Slack bot or the terminal chat. Returns the exit code."""
+    ensure_sample_catalog(services)
+    if settings.slack_bot_token is None:
+        print("SLACK_BOT_TOKEN is not set: starting `copydesk chat` in the terminal instead of the Slack bot.\n"
+              "(To connect Slack, see README \"Connect to Slack\".)\n")
+        from bot.chat import TerminalChat
+
+        TerminalChat(services).run(read=read)
+        return 0
+    if settings.slack_app_token is None:
+        print("SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN is not. Socket Mode needs an app-level token "
+              "(Basic Information > App-Level Tokens, scope connections:write): export SLACK_APP_TOKEN=xapp-... "
+              "Or serve HTTP with SLACK_SIGNING_SECRET set: `.venv/bin/copydesk serve --http --port 3000`.",
+              file=sys.stderr)
+        return 2
+    from bot.slack.runner import serve_socket_mode
+
+    serve_socket_mode(settings, services)
+    return 0
 
 
 def main() -> int:
@@ -45,25 +67,7 @@ def main() -> int:
 
     try:
         settings = Settings()
-        services = Services(settings)
-        ensure_sample_catalog(services)
-        if settings.slack_bot_token is None:
-            print("SLACK_BOT_TOKEN is not set: starting `copydesk chat` in the terminal instead of the Slack bot.\n"
-                  "(To connect Slack, see README \"Connect to Slack\".)\n")
-            from bot.chat import TerminalChat
-
-            TerminalChat(services).run()
-            return 0
-        if settings.slack_app_token is None:
-            print("SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN is not. Socket Mode needs an app-level token "
-                  "(Basic Information > App-Level Tokens, scope connections:write): export SLACK_APP_TOKEN=xapp-... "
-                  "Or serve HTTP with SLACK_SIGNING_SECRET set: `.venv/bin/copydesk serve --http --port 3000`.",
-                  file=sys.stderr)
-            return 2
-        from bot.slack.runner import serve_socket_mode
-
-        serve_socket_mode(settings, services)
-        return 0
+        return start(settings, Services(settings))
     except CopydeskError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -252,7 +252,7 @@ class ConversationEngine:
         closest = resolution.candidates or self.services.catalog.search(reference, limit=5)
         if not closest:
             raise NotFoundError(f"No product in the catalog matches “{reference}”.",
-                                hint="Check the SKU, or ingest the catalog with `copydesk catalog ingest`.")
+                                hint="Check the SKU, or load it with `copydesk ingest products FILE`.")
         return ChoiceReply(f"No product matches “{reference}” exactly. The closest ones:", closest[:5], then)
 
     def _get_product(self, sku: str) -> Product:
@@ -287,7 +287,8 @@ class ConversationEngine:
     def _brands_reply(self) -> InfoReply:
         brands = self.services.catalog.brands()
         if not brands:
-            return InfoReply("No brand style guides are loaded yet. Add one with `copydesk catalog styles`.")
+            return InfoReply("No brand style guides are loaded yet. "
+                             "Add one with `copydesk ingest styles FOLDER --brand NAME`.")
         return InfoReply("Brands with a style guide: " + ", ".join(f"*{b}*" for b in brands)
                          + ". Say `use the <brand> voice` in a thread to switch.")
 

@@ -80,9 +80,7 @@ def register(app: App, bot: SlackBot) -> None:
 
     @app.command("/copydesk")
     def command(ack: Ack, command: dict[str, Any]) -> None:
-        answered: list[str] = []
-        bot.on_command(command, lambda text: answered.append(text) if not answered else None)
-        ack(text=answered[0] if answered else "Working on it…")
+        bot.on_command(command, lambda text: ack(text=text))
 
     app.assistant(_assistant(bot))
 

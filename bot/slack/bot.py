@@ -108,7 +108,8 @@ class SlackBot:
 
     # --- /copydesk --------------------------------------------------------------------------------
     def on_command(self, command: dict[str, Any], respond_now: Callable[[str], None]) -> None:
-        """`/copydesk help|brands` answer at once (only to the person); the rest get a thread of their own."""
+        """`/copydesk help|brands` answer at once (only to the person); the rest get a thread of their own.
+        `respond_now` is the acknowledgement (Bolt's ack): called exactly once, before any slow work."""
         text = (command.get("text") or "").strip()
         channel, user = command.get("channel_id"), command.get("user_id")
         word = text.split(" ", 1)[0].lower() if text else "help"
@@ -118,9 +119,9 @@ class SlackBot:
 
             respond_now("\n".join(render_text(r) for r in reply))
             return
-        respond_now(f"Working on `/copydesk {text}`; the answer goes in a thread in this channel.")
         where = Where(channel, "", user, command.get("team_id"))
         if not self._allowed(where):
+            respond_now("copydesk is not enabled here (see COPYDESK_ALLOWED_CHANNELS / COPYDESK_ALLOWED_USERS).")
             return
         try:
             posted = self.client.chat_postMessage(channel=channel, text=f"<@{user}> asked: `/copydesk {text}`")
@@ -129,6 +130,7 @@ class SlackBot:
             respond_now(f"Could not start a thread here ({error.response.get('error')}); invite copydesk to "
                         f"the channel first. Reference: {reply.ref}")
             return
+        respond_now(f"Working on `/copydesk {text}`; the answer goes in the thread of my message here.")
         where.thread_ts = posted["ts"]
         self._submit(where, lambda thread: self.engine.handle(Turn(where.key, user, text, channel), thread))
 
@@ -154,6 +156,7 @@ class SlackBot:
 
         def job() -> None:
             try:
+                thread.status("is working on it…")
                 replies = work(thread)
             except Exception as error:  # noqa: BLE001 - the engine answers errors itself; this is a bug
                 replies = [error_reply(error, context=f"thread={where.key}")]

@@ -48,7 +48,9 @@ class SlackThread:
         self._lock = threading.Lock()
         self._stream = None  # slack_sdk ChatStream while streaming
         self._draft_ts: str | None = None  # the "drafting…" message in update mode
-        self._buffer = ""
+        self._buffer = ""  # all description text so far
+        self._pending = ""  # text not yet shown
+        self._shown = False
         self._last_update = 0.0
         self._progress_ts: str | None = None
         self._progress_text = ""
@@ -60,12 +62,13 @@ class SlackThread:
                 channel_id=self.channel, thread_ts=self.thread_ts, status=text[:100]))
 
     def text(self, delta: str) -> None:
+        """Stream the description: at most one Web API call per interval, whichever way it is shown."""
         with self._lock:
             self._buffer += delta
-            if self.capabilities.chat_stream and self._draft_ts is None:
-                if self._stream_append(delta):
-                    return
-            self._update_draft_message(force=False)
+            self._pending += delta
+            if self._shown and time.monotonic() - self._last_update < self.interval_s:
+                return
+            self._show_text()
 
     def step(self, done: int, total: int) -> None:
         self.progress(f":art: Rendering the image… step {done} of {total}", force=done >= total)
@@ -112,34 +115,33 @@ class SlackThread:
 
     def ephemeral(self, text: str) -> None:
         if self.user:
-            self.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text, thread_ts=self.thread_ts)
+            self.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text,
+                                           thread_ts=self.thread_ts or None)
 
     # --- streaming internals (hold self._lock) -----------------------------------------------------
-    def _stream_append(self, delta: str) -> bool:
-        """Append to the chat stream; False (and streaming switched off for the workspace) if unsupported."""
-        try:
-            if self._stream is None:
-                self._stream = self.client.chat_stream(
-                    channel=self.channel, thread_ts=self.thread_ts, recipient_team_id=self.team,
-                    recipient_user_id=self.user, buffer_size=128)
-            self._stream.append(markdown_text=delta)
-            return True
-        except (SlackApiError, SlackRequestError) as error:
-            log.info("chat streaming unavailable (%s); updating one message instead", _error_code(error))
-            self.capabilities.chat_stream = False
-            self._stream = None
-            return False
-
-    def _update_draft_message(self, *, force: bool) -> None:
-        text = f"_Drafting… (unverified; the checked draft follows)_\n{self._buffer[-2800:]}"
-        now = time.monotonic()
+    def _show_text(self) -> None:
+        self._shown = True
+        self._last_update = time.monotonic()
+        if self.capabilities.chat_stream and self._draft_ts is None:
+            try:
+                if self._stream is None:  # buffer_size=1: this class decides when to send, not ChatStream
+                    self._stream = self.client.chat_stream(
+                        channel=self.channel, thread_ts=self.thread_ts, recipient_team_id=self.team,
+                        recipient_user_id=self.user, buffer_size=1)
+                self._stream.append(markdown_text=self._pending)
+                self._pending = ""
+                return
+            except (SlackApiError, SlackRequestError) as error:
+                log.info("chat streaming unavailable (%s); updating one message instead", _error_code(error))
+                self.capabilities.chat_stream = False
+                self._stream = None
+        text = f"_Drafting… (unverified; the checked draft replaces this)_\n{self._buffer[-2800:]}"
         if self._draft_ts is None:
             self._draft_ts = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts,
                                                           text=text)["ts"]
-            self._last_update = now
-        elif force or now - self._last_update >= self.interval_s:
+        else:
             self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=text)
-            self._last_update = now
+        self._pending = ""
 
     def _finish_stream(self, first: SlackMessage | None) -> SlackMessage | None:
         """End a stream or the drafting message, putting the first reply message there. Returns it if used."""
@@ -149,7 +151,8 @@ class SlackThread:
         if self._stream is not None:
             stream, self._stream = self._stream, None
             try:
-                response = stream.stop(blocks=first.blocks if first else None)
+                response = stream.stop(markdown_text=self._pending or None,
+                                       blocks=first.blocks if first else None)
                 if first is not None:
                     self._remember(first, stream.ts or response.get("ts"))
                 return first

@@ -80,15 +80,8 @@ class ImageGenerator:
         from diffusers import AutoPipelineForText2Image, ControlNetModel
 
         placement = pick_placement(device)
-        try:
-            pipeline = AutoPipelineForText2Image.from_pretrained(model, dtype=placement.dtype)
-            controlnet = ControlNetModel.from_pretrained(controlnet_model, dtype=placement.dtype) if controlnet_model else None
-        except (OSError, ValueError, EnvironmentError) as error:
-            local = Path(model).expanduser()
-            where = f"the folder {local}" if local.exists() else f"{model!r} (is it in the local Hugging Face cache? downloads are off)"
-            raise ModelError(
-                f"The image model could not be loaded from {where}: {error}", hint=NO_MODEL_HINT
-            ) from error
+        pipeline = _load(AutoPipelineForText2Image, model, placement, "image model")
+        controlnet = _load(ControlNetModel, controlnet_model, placement, "ControlNet") if controlnet_model else None
         apply_placement(pipeline, placement)
         if controlnet is not None:
             controlnet.to(placement.device)
@@ -218,6 +211,16 @@ class ImageGenerator:
                 "batch_size": float(batch),
             },
         )
+
+
+def _load(loader: Any, name: str, placement: Placement, what: str) -> Any:
+    """loader.from_pretrained(name) in the placement's dtype; ModelError naming what failed and where."""
+    try:
+        return loader.from_pretrained(name, dtype=placement.dtype)
+    except (OSError, ValueError) as error:
+        local = Path(name).expanduser()
+        where = f"the folder {local}" if local.exists() else f"{name!r} (is it in the local Hugging Face cache? downloads are off)"
+        raise ModelError(f"The {what} could not be loaded from {where}: {error}", hint=NO_MODEL_HINT) from error
 
 
 def _progress(callbacks: list[StepCallback]) -> Callable[..., dict]:

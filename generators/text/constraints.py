@@ -106,18 +106,23 @@ class LogprobRecorder(LogitsProcessor):
     """Records the model's own log-probability of each chosen token (before any constraint or warping).
 
     It must come first in the processor list. At step t it sees the token chosen at step t-1 as the
-    last input id, so it keeps only the previous step's log-softmax (not all logits, which would be
-    n x steps x vocab floats).
+    last input id, so it keeps only the previous step's logits and their log-sum-exp (not all
+    logits, which would be n x steps x vocab floats).
     """
 
     def __init__(self) -> None:
-        self._previous: torch.Tensor | None = None
+        self._previous: tuple[torch.Tensor, torch.Tensor] | None = None  # (logits, logsumexp)
         self.values: list[torch.Tensor] = []
+
+    def _gather(self, tokens: torch.Tensor) -> torch.Tensor:
+        logits, normaliser = self._previous
+        return logits.gather(1, tokens.to(logits.device).unsqueeze(1)).squeeze(1) - normaliser
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         if self._previous is not None:
-            self.values.append(self._previous.gather(1, input_ids[:, -1:]).squeeze(1))
-        self._previous = torch.log_softmax(scores.float(), dim=-1)
+            self.values.append(self._gather(input_ids[:, -1]))
+        logits = scores.float().clone()  # later processors edit `scores` in place
+        self._previous = (logits, torch.logsumexp(logits, dim=-1))
         return scores
 
     def per_token(self, sequences: torch.LongTensor, prompt_length: int) -> torch.Tensor:
@@ -125,8 +130,7 @@ class LogprobRecorder(LogitsProcessor):
         new_tokens = sequences.shape[1] - prompt_length
         values = list(self.values[:new_tokens])
         if len(values) < new_tokens and self._previous is not None:
-            last = sequences[:, prompt_length + len(values)].unsqueeze(1).to(self._previous.device)
-            values.append(self._previous.gather(1, last).squeeze(1))
+            values.append(self._gather(sequences[:, prompt_length + len(values)]))
         if not values:
             return torch.zeros((sequences.shape[0], 0))
         return torch.stack(values, dim=1).float().cpu()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copydesk.errors import ConfigError, ModelError
-from copydesk.settings import Settings
 from generators.text.base import TextGenerator
 from generators.text.builtin import PREFIX, builtin_model_dir
+
+if TYPE_CHECKING:  # at run time the settings object is only read, so the package imports without pydantic
+    from copydesk.settings import Settings
 
 _cache: dict[tuple, TextGenerator] = {}
 _cache_lock = threading.Lock()

@@ -4,8 +4,8 @@ per-test Services (own SQLite home, shared catalog and model), the Slack stand-i
 from __future__ import annotations
 
 import csv
+from contextlib import contextmanager
 import itertools
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -71,7 +71,7 @@ def tiny_generator(tiny_lm_dir: Path) -> Any:
 
 
 def bot_settings(home: Path, tiny_lm_dir: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(home=home, llm=str(tiny_lm_dir), candidates=2, max_new_tokens=12,
+    values: dict[str, Any] = dict(home=home, llm=str(tiny_lm_dir), candidates=1, max_new_tokens=6,
                                   stream_update_interval_s=0.2, workers=2, user_queue_limit=3, _env_file=None)
     values.update(overrides)
     return Settings(**values)
@@ -111,9 +111,11 @@ class RunningHttpBot:
 
 @pytest.fixture
 def http_bot(slack: SlackStandIn, make_services) -> Iterator[RunningHttpBot]:
-    yield from start_http_bot(slack, make_services)
+    with start_http_bot(slack, make_services) as bot:
+        yield bot
 
 
+@contextmanager
 def start_http_bot(slack: SlackStandIn, make_services, **overrides: Any) -> Iterator[RunningHttpBot]:
     from bot.engine import ConversationEngine
     from bot.slack.app import create_app
@@ -165,6 +167,7 @@ def said_in_thread(calls: list[Call], channel: str, thread_ts: str) -> list[str]
         else:
             continue
         said.append(" ".join([str(args.get("text") or ""), str(args.get("markdown_text") or ""),
+                              *_texts(args.get("chunks") or []),
                               str(args.get("initial_comment") or ""), *_texts(args.get("blocks") or [])]))
     return said
 

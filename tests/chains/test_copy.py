@@ -64,7 +64,7 @@ class ScriptedGenerator:
         if "product title" in prompt:
             texts = ["Title: Xerox 006R90321 Original Black toner cartridge", "Xerox SuperToner 9000 with free printer"]
         elif "bullet point" in prompt:
-            texts = [f"- {lines[0][0]}: {lines[0][1]}", "Waterproof titanium shell with a lifetime guarantee."]
+            texts = [f"- The {lines[0][0].lower()} is {lines[0][1]}.", "Waterproof titanium shell with a lifetime guarantee."]
         else:
             texts = ["Xerox toner for the CopyCentre C65. It is made of recycled titanium and lasts 10 years.",
                      "The best toner in the world, 100% guaranteed."]

@@ -9,14 +9,14 @@ from chains.template import product_kind, template_draft
 from chains.verifier import GroundingVerifier
 from copydesk.domain import BrandRules, Product
 from retrieval.facts import facts_for
-from tests.fixtures.products_small import icecat, product, toys
+from tests.fixtures.products_small import flipkart, icecat, product, toys
 
 
-@pytest.mark.parametrize("dataset", ["icecat", "toys"])
+@pytest.mark.parametrize(("dataset", "size"), [(icecat, 20), (toys, 20), (flipkart, 10)])
 @pytest.mark.parametrize("channel", ["amazon", "shopify", "generic"])
-def test_template_drafts_pass_the_verifier_with_nothing_dropped(dataset: str, channel: str) -> None:
-    items = icecat() if dataset == "icecat" else toys()
-    assert len(items) == 20
+def test_template_drafts_pass_the_verifier_with_nothing_dropped(dataset, size: int, channel: str) -> None:
+    items = dataset()
+    assert len(items) == size
     for item in items:
         facts = facts_for(item)
         draft = template_draft(item, facts, BrandRules(), channel)
@@ -59,6 +59,7 @@ def test_product_kind() -> None:
     assert product_kind(toys()[0]) == "toys"
     assert product_kind(product("3961671")) == "electronics"
     assert product_kind(Product(sku="g", title="Linen shirt", attributes={"Fabric": "Linen"})) == "generic"
+    assert {product_kind(p) for p in flipkart()} >= {"generic"}
 
 
 def test_template_is_deterministic() -> None:

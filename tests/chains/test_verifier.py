@@ -211,3 +211,24 @@ def test_an_invented_age_is_dropped_even_when_the_number_appears_elsewhere() -> 
     # The T-Rex needs "3 AA batteries" and is for 5 years and up: "ages 3+" is not in the facts.
     assert [c.text for c in dropped(MEGASAUR, "Suitable for ages 3+.")] == ["3 year"]
     assert dropped(MEGASAUR, "Suitable for ages 5+.") == []
+
+
+def test_certifications_must_be_stated() -> None:
+    tp_link = "3468960"  # Certification: FCC, CE
+    startech = "693987"  # Rohs compliance: yes
+    assert dropped(tp_link, "FCC and CE certification.") == []
+    claims = dropped(tp_link, "Energy Star and RoHS certification.")
+    assert sorted(c.text for c in claims if c.kind == "certification") == ["Energy Star", "RoHS"]
+    assert dropped(startech, "RoHS compliance.") == []
+    assert [c.text for c in dropped(startech, "IPX7 cable.")] == ["IPX7"]
+
+
+def test_negation_must_be_near_the_word_a_no_fact_uses() -> None:
+    toy = Product(sku="r2", title="Acme Robot", brand="Acme",
+                  attributes={"Remote control included": "No", "Optical drive type": "N", "Blue angel certified": "no"})
+    v = GroundingVerifier(toy, facts_for(toy))
+    assert v.check_text("Remote control included: no.", "bullet").dropped == []
+    assert v.check_text("Optical drive type: N.", "bullet").dropped == []
+    assert v.check_text("Blue angel certified: no.", "bullet").dropped == []
+    assert v.check_text("Does not include a remote control.", "bullet").dropped == []
+    assert v.check_text("Includes a remote control, no optical drive.", "bullet").dropped

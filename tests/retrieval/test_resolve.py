@@ -38,3 +38,23 @@ def test_semantic_and_unknown(real_catalog: Catalog) -> None:
     assert vague.status in ("ambiguous", "found")
     assert all(m.matched_on == "semantic" for m in vague.candidates)
     assert [m.score for m in vague.candidates] == sorted((m.score for m in vague.candidates), reverse=True)
+
+
+def _matches(*scores: float):
+    from copydesk.domain import Product, ProductMatch
+
+    return [ProductMatch(product=Product(sku=f"S{i}", title=f"Item {i}"), score=s, matched_on="semantic")
+            for i, s in enumerate(scores)]
+
+
+def test_semantic_thresholds() -> None:
+    from retrieval.resolve import semantic_decision
+
+    assert semantic_decision("q", _matches(0.74, 0.48)).status == "found"          # clear leader
+    assert semantic_decision("q", _matches(0.90, 0.84)).status == "found"          # very close match
+    assert semantic_decision("q", _matches(0.714, 0.708)).status == "ambiguous"    # two variants
+    ambiguous = semantic_decision("q", _matches(0.60, 0.50, 0.30))
+    assert ambiguous.status == "ambiguous" and [m.score for m in ambiguous.candidates] == [0.60, 0.50]
+    unknown = semantic_decision("q", _matches(0.32, 0.30))
+    assert unknown.status == "not_found" and len(unknown.candidates) == 2 and unknown.product is None
+    assert semantic_decision("q", []).status == "not_found"

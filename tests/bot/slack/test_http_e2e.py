@@ -17,6 +17,15 @@ def _answers(bot, thread_ts: str, count: int = 1, timeout: float = 60) -> list[s
     return final_answers(list(bot.slack.calls), CHANNEL, thread_ts)
 
 
+def _drafts(bot, thread_ts: str, count: int = 1, timeout: float = 60) -> list[str]:
+    """The finished draft messages in the thread (they carry the "Facts used" context)."""
+    def drafts(calls) -> list[str]:
+        return [a for a in final_answers(calls, CHANNEL, thread_ts) if "Facts used" in a]
+
+    bot.slack.wait_for(lambda calls: len(drafts(calls)) >= count, timeout)
+    return drafts(list(bot.slack.calls))
+
+
 def test_mention_gets_a_draft_with_the_products_facts_in_the_thread(http_bot, sample_catalog):
     product = sample_catalog.products[0]
     sent, ts = http_bot.sender.mention(f"draft {product.sku}")
@@ -39,11 +48,11 @@ def test_mention_gets_a_draft_with_the_products_facts_in_the_thread(http_bot, sa
 def test_reply_shorter_in_the_thread_gets_version_2(http_bot, sample_catalog):
     product = sample_catalog.products[1]
     _, ts = http_bot.sender.mention(f"draft {product.sku}")
-    first = _answers(http_bot, ts)[0]
+    first = _drafts(http_bot, ts)[0]
     draft_id = first.split("Draft ", 1)[1].split(" ", 1)[0]
     sent = http_bot.sender.thread_reply("shorter", thread_ts=ts)
     assert sent.status == 200
-    second = _answers(http_bot, ts, count=2)[-1]
+    second = _drafts(http_bot, ts, count=2)[-1]
     assert f"Draft {draft_id} v2" in second
     assert len(http_bot.services.drafts.versions(draft_id)) == 2
 
@@ -59,7 +68,7 @@ def test_buttons_approve_and_regenerate_record_feedback(http_bot, sample_catalog
     assert [d.draft_id for d in http_bot.services.drafts.approved()] == [draft_id]
 
     http_bot.sender.action("copydesk_regenerate", f"{draft_id}:1", thread_ts=ts)
-    _answers(http_bot, ts, count=2)
+    _drafts(http_bot, ts, count=2)
     kinds = [f.kind for f in http_bot.services.drafts.feedback()]
     assert kinds == ["approve", "regenerate"]
 
@@ -69,6 +78,16 @@ def test_slash_command_help_answers_at_once(http_bot):
     assert sent.status == 200
     text = json.loads(sent.body)["text"] if sent.body.startswith("{") else sent.body
     assert "draft" in text.lower() and "image" in text.lower()
+
+
+def test_slash_command_export_answers_in_a_thread_of_its_own(http_bot):
+    sent = http_bot.sender.command("export")
+    assert sent.status == 200 and "thread" in sent.body
+    [parent] = [c for c in http_bot.slack.calls_to("chat.postMessage") if not c.args.get("thread_ts")]
+    assert "/copydesk export" in parent.args["text"]
+    thread_ts = parent.response["ts"]
+    answer = _answers(http_bot, thread_ts)[0]
+    assert "Exported 0 approved draft" in answer
 
 
 def test_bad_signature_gets_401_and_no_answer(http_bot):
@@ -101,10 +120,18 @@ def test_web_api_429_is_retried_and_the_answer_arrives(http_bot):
     assert statuses[:2] == [429, 200]
 
 
-def test_unknown_product_gets_closest_matches_with_pick_buttons(http_bot, sample_catalog):
+def test_unknown_product_gets_closest_matches_and_a_pick_button_drafts_it(http_bot, sample_catalog):
     _, ts = http_bot.sender.mention("draft zzqx nonexistent gadget 99999")
-    posted = _answers(http_bot, ts)[0]
-    assert "closest" in posted.lower() or "several" in posted.lower() or "no product" in posted.lower()
+    choice = _answers(http_bot, ts)[0]
+    assert "closest" in choice.lower()
+    [message] = [c for c in http_bot.slack.calls_to("chat.postMessage") if c.args.get("thread_ts") == ts
+                 and "copydesk_pick" in json.dumps(c.args.get("blocks"))]
+    buttons = message.args["blocks"][-1]["elements"]
+    skus = {p.sku for p in sample_catalog.products}
+    assert buttons and all(b["value"] in skus for b in buttons)
+    http_bot.sender.action(buttons[0]["action_id"], buttons[0]["value"], thread_ts=ts)
+    draft = _drafts(http_bot, ts)[0]
+    assert buttons[0]["value"] in draft
 
 
 def test_a_failure_is_a_visible_message_with_a_reference_id(http_bot, caplog):

@@ -18,8 +18,9 @@ UPLOAD_SEQUENCE = ["files.getUploadURLExternal", "upload", "files.completeUpload
 
 @pytest.fixture
 def image_bot(slack, make_services, tiny_sd_dir):  # noqa: F811
-    yield from start_http_bot(slack, make_services, image_model=str(tiny_sd_dir), image_default_size="64x64",
-                              image_default_steps=3, stream_update_interval_s=0.2)
+    with start_http_bot(slack, make_services, image_model=str(tiny_sd_dir), image_default_size="64x64",
+                        image_default_steps=3, stream_update_interval_s=0.2) as bot:
+        yield bot
 
 
 def _upload_calls(slack, after: int = 0):

@@ -43,8 +43,8 @@ def test_serve_http_process_answers_a_signed_mention(slack, sample_catalog, tiny
     shutil.copytree(sample_catalog.home, home)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COPYDESK_", "SLACK_"))}
-    env.update(COPYDESK_HOME=str(home), COPYDESK_LLM=str(tiny_lm_dir), COPYDESK_CANDIDATES="2",
-               COPYDESK_MAX_NEW_TOKENS="12", SLACK_BOT_TOKEN="xoxb-process-token",
+    env.update(COPYDESK_HOME=str(home), COPYDESK_LLM=str(tiny_lm_dir), COPYDESK_CANDIDATES="1",
+               COPYDESK_MAX_NEW_TOKENS="6", SLACK_BOT_TOKEN="xoxb-process-token",
                SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url, HF_HUB_OFFLINE="1")
     copydesk = Path(sys.executable).parent / "copydesk"
     log = (tmp_path / "serve.log").open("w")

@@ -1,0 +1,75 @@
+"""Thread behaviour over HTTP: the one-message fallback when chat streaming is unavailable, thumbs as
+feedback, the per-user limit and queue positions, allowlists, and the assistant panel."""
+
+from __future__ import annotations
+
+from tests.bot.conftest import final_answers, said_in_thread, start_http_bot
+from tests.slack_standin import TEAM_ID
+
+CHANNEL = "C0TEST"
+
+
+def test_without_chat_streaming_one_message_is_updated_at_most_once_per_interval(slack, make_services,
+                                                                                  sample_catalog):
+    slack.fail("chat.startStream", status=200, error="not_allowed_token_type", times=100)
+    with start_http_bot(slack, make_services, stream_update_interval_s=0.5) as bot:
+        product = sample_catalog.products[3]
+        _, ts = bot.sender.mention(f"draft {product.sku}")
+        slack.wait_for(lambda calls: any("Facts used" in a for a in final_answers(calls, CHANNEL, ts)), 90)
+        bot.wait_idle()
+        drafting = [c for c in slack.calls_to("chat.postMessage") if "Drafting" in str(c.args.get("text"))]
+        assert len(drafting) == 1 and drafting[0].args["thread_ts"] == ts
+        message_ts = drafting[0].response["ts"]
+        updates = [c for c in slack.calls_to("chat.update") if c.args["ts"] == message_ts]
+        assert "Facts used" in str(updates[-1].args.get("blocks"))  # the same message became the draft
+        streaming = updates[:-1]
+        gaps = [b.at - a.at for a, b in zip(streaming, streaming[1:])]
+        assert all(gap >= 0.45 for gap in gaps), gaps
+
+        # a thumbs-up on that message is feedback on the draft it shows
+        bot.sender.event({"type": "reaction_added", "user": "U0ALICE", "reaction": "+1",
+                          "item": {"type": "message", "channel": CHANNEL, "ts": message_ts}, "event_ts": "1.1"})
+        draft_id = bot.bot.state.thread(f"slack:{CHANNEL}:{ts}").draft_id
+        slack.wait_for(lambda calls: bool(bot.services.drafts.feedback()), 10)
+        [feedback] = bot.services.drafts.feedback()
+        assert (feedback.draft_id, feedback.kind, feedback.user) == (draft_id, "thumbs_up", "U0ALICE")
+
+
+def test_per_user_limit_and_place_in_the_queue(slack, make_services, sample_catalog):
+    with start_http_bot(slack, make_services, workers=1, user_queue_limit=1) as bot:
+        _, slow = bot.sender.mention(f"draft {sample_catalog.products[4].sku}", user="U0ALICE")
+        slack.wait_calls("reactions.add", 1)
+        _, limited = bot.sender.mention("help", user="U0ALICE")
+        _, queued = bot.sender.mention("help", user="U0BOB")
+        slack.wait_for(lambda calls: any("limit is 1" in s for s in said_in_thread(calls, CHANNEL, limited)), 30)
+        slack.wait_for(lambda calls: any("number 1 in the queue" in s
+                                         for s in said_in_thread(calls, CHANNEL, queued)), 30)
+        slack.wait_for(lambda calls: len(final_answers(calls, CHANNEL, queued)) >= 2, 90)  # then answered
+        limited_text = " ".join(said_in_thread(list(slack.calls), CHANNEL, limited))
+        assert "ref-" in limited_text
+
+
+def test_allowlisted_channels_only(slack, make_services):
+    with start_http_bot(slack, make_services, allowed_channels=["C0OTHER"]) as bot:
+        _, ts = bot.sender.mention("help")
+        slack.wait_calls("chat.postEphemeral", 1, timeout=10)
+        bot.wait_idle()
+        assert not slack.calls_to("chat.postMessage")
+        assert "COPYDESK_ALLOWED_CHANNELS" in slack.calls_to("chat.postEphemeral")[0].args["text"]
+
+
+def test_assistant_panel_prompts_title_status_and_answer(http_bot):
+    slack = http_bot.slack
+    started = {"type": "assistant_thread_started", "event_ts": "5.0",
+               "assistant_thread": {"user_id": "U0ALICE", "channel_id": "D0DM", "thread_ts": "5.000001",
+                                    "context": {}}}
+    http_bot.sender.event(started)
+    prompts = slack.wait_calls("assistant.threads.setSuggestedPrompts", 1, timeout=10)[0].args
+    assert prompts["thread_ts"] == "5.000001" and "help" in str(prompts["prompts"])
+
+    message = {"type": "message", "user": "U0ALICE", "text": "brands", "ts": "5.000002", "thread_ts": "5.000001",
+               "channel": "D0DM", "channel_type": "im", "event_ts": "5.000002", "team": TEAM_ID}
+    http_bot.sender.event(message)
+    slack.wait_for(lambda calls: final_answers(calls, "D0DM", "5.000001"), 30)
+    assert slack.calls_to("assistant.threads.setTitle")[0].args["title"] == "brands"
+    assert slack.calls_to("assistant.threads.setStatus")[0].args["thread_ts"] == "5.000001"
