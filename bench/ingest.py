@@ -1,6 +1,6 @@
 """Ingestion throughput against a bare sentence-transformers `encode` of the same texts, in one run.
 
-    .venv/bin/python -m bench.ingest [ROWS]        (default 512 Icecat rows)
+    .venv/bin/python -m bench.ingest [ROWS]        (default 256 Icecat rows)
 
 copydesk's ingest = read the file, build the texts, hash, skip-check against Chroma, embed, upsert.
 Bare = `SentenceTransformer.encode(texts, batch_size=settings.embed_batch_size)` of exactly the texts
@@ -68,4 +68,4 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 512)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 256)

@@ -11,7 +11,7 @@ the ratio shows what copydesk's listeners (de-duplication, state, queueing) add 
 The text model defaults to the tests' tiny random model: this measures the transport and queueing, not
 the words (`--llm builtin:SmolLM2-135M-Instruct` for the real one; expect minutes per draft on 2 CPUs).
 
-    .venv/bin/python -m bench.slack_load [--conversations 50] [--workers 4] [--llm PATH]
+    .venv/bin/python -m bench.slack_load [--conversations 50] [--workers 4] [--llm PATH] [--llm-threads 1]
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def baseline(conversations: int) -> dict:
             "note": "bare Bolt does not de-duplicate Slack's retries: each conversation is answered twice"}
 
 
-def copydesk_run(conversations: int, workers: int, llm: str, home: Path) -> dict:
+def copydesk_run(conversations: int, workers: int, llm: str, home: Path, llm_threads: int) -> dict:
     """`copydesk serve --http` in its own process, as in production; this process is Slack."""
     from retrieval.readers import read_products
 
@@ -157,6 +157,7 @@ def copydesk_run(conversations: int, workers: int, llm: str, home: Path) -> dict
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COPYDESK_", "SLACK_"))}
         env.update(COPYDESK_HOME=str(home), COPYDESK_LLM=llm, COPYDESK_CANDIDATES="1",
                    COPYDESK_MAX_NEW_TOKENS="16", COPYDESK_WORKERS=str(workers), COPYDESK_LOG_LEVEL="WARNING",
+                   COPYDESK_LLM_THREADS=str(llm_threads),
                    SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url)
         copydesk = Path(sys.executable).parent / "copydesk"
         ingest = subprocess.run([str(copydesk), "ingest", "products", str(source), "--json"], env=env,
@@ -192,7 +193,8 @@ def copydesk_run(conversations: int, workers: int, llm: str, home: Path) -> dict
                 "wall_s": round(wall, 2), "drafts_per_s": round(conversations / wall, 3),
                 "server_rss_mb_before_burst": memory_before.get("VmRSS"),
                 "server_rss_mb_after_burst": memory_after.get("VmRSS"),
-                "server_peak_rss_mb": memory_after.get("VmHWM"), "workers": workers, "llm": llm}
+                "server_peak_rss_mb": memory_after.get("VmHWM"), "workers": workers, "llm": llm,
+                "llm_threads": llm_threads}
 
 
 def sample_file(folder: Path) -> Path:
@@ -208,6 +210,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--llm", default=None, help="text model (default: the tests' tiny random model)")
+    parser.add_argument("--llm-threads", type=int, default=1,
+                        help="torch threads per generation (COPYDESK_LLM_THREADS); 1 leaves CPU for acknowledgements")
     parser.add_argument("--serve-bare", nargs=2, metavar=("PORT", "API_URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
@@ -222,7 +226,7 @@ def main(argv: list[str]) -> int:
     bare = baseline(args.conversations)
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "home").mkdir()
-        ours = copydesk_run(args.conversations, args.workers, llm, Path(folder) / "home")
+        ours = copydesk_run(args.conversations, args.workers, llm, Path(folder) / "home", args.llm_threads)
     result = {
         "benchmark": "slack_load", "conversations": args.conversations, "machine": info,
         "copydesk": ours, "bare_bolt": bare,

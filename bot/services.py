@@ -65,4 +65,5 @@ class Services:
     def image_service(self) -> ImageService:
         from chains.images import ImageService
 
-        return ImageService(self.catalog, self.image_generator, self.text_generator, self.settings)
+        text_generator = self.text_generator if self.settings.image_prompt_with_llm else None
+        return ImageService(self.catalog, self.image_generator, text_generator, self.settings)

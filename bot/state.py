@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS bot_messages (
 """
 
 
+EVENT_MEMORY_S = 24 * 3600
+
+
 @dataclass
 class ThreadState:
     """What the bot remembers about one conversation thread."""
@@ -75,6 +78,7 @@ class BotState:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         self.db_path = db_path
         self._local = threading.local()
+        self._checks = 0
         with self._connect() as db:
             db.executescript(SCHEMA)
 
@@ -125,6 +129,9 @@ class BotState:
             return True
         db = self._connect()
         now = time.time()
+        self._checks += 1
+        if self._checks % 500 == 0:  # Slack retries within minutes; a day of ids is plenty to remember
+            self.forget_events_before(now - EVENT_MEMORY_S)
         with _transaction(db):
             seen = db.execute(
                 f"SELECT 1 FROM bot_events WHERE event_key IN ({', '.join('?' * len(keys))})", keys).fetchone()

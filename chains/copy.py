@@ -27,7 +27,6 @@ from retrieval.catalog import Catalog
 from retrieval.facts import facts_for
 
 
-
 @dataclass
 class DraftResult:
     draft: Draft

@@ -218,9 +218,15 @@ def accept(outcome: StepOutcome, *, min_words: int, cites: set[str] | None = Non
     step's own facts. The verifier only knows "supported"; "Xerox" alone is supported but is no bullet."""
     kept = [
         c for c in outcome.passed
-        if len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids))
+        if len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids)) and not repetitive(c.text)
     ]
     return StepOutcome(outcome.label, kept, outcome.generated, outcome.dropped)
+
+
+def repetitive(text: str) -> bool:
+    """Degenerate output ("6 x 6 x 6 x 6 ..."): under half of the words distinct (texts of 6+ words)."""
+    tokens = text.lower().split()
+    return len(tokens) >= 6 and len(set(tokens)) < len(tokens) / 2
 
 
 def _tone_clause(tone: str) -> str:

@@ -31,7 +31,6 @@ from copydesk.paths import EXAMPLES_DIR
 from copydesk.settings import Settings
 from generators.text.base import ChatMessage, TextGenerator
 from retrieval.catalog import Catalog
-from retrieval.facts import facts_for
 from retrieval.readers import RowError, read_products
 
 SYSTEMS = ("pipeline", "template", "raw")

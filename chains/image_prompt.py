@@ -1,8 +1,8 @@
 """Image prompt chain: product facts + the brand's visual rules + the user's scene -> prompt, negative prompt.
 
 The language model (when one is given) writes the prompt; its answer is used only if it is usable:
-one short line that names the product, mentions no banned element, and states no colour or number
-the facts, scene and brand palette lack. Otherwise the template in prompts/image_prompt.txt builds
+one short line of image phrases (not prose) that names the product and keeps the requested scene,
+mentions no banned element, and states no colour or number the facts, scene and brand palette lack. Otherwise the template in prompts/image_prompt.txt builds
 it, and `rejected` says why the model's prompt was not used. The negative prompt always comes from
 the template, so the brand's banned elements are never left to the model.
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 
 from chains.prompts import load_prompt, render
-from chains.vocabulary import colours, group_of, stem, stems_of, words
+from chains.vocabulary import colours, group_of, stem, stems_of, stopwords, words
 from copydesk.domain import Fact, Product, VisualRules
 from copydesk.errors import UnsupportedRequestError
 
@@ -33,6 +33,8 @@ MAX_PROMPT_CHARS = 360
 _VISUAL_FACT = re.compile(r"colou?r|material|finish|pattern|shape|style|design|fabric", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MAX_SUBJECT_CHARS = 90
+# Small chat models often answer with sentences about the product instead of image phrases.
+_PROSE = re.compile(r"\b(?:I|we|you|let's|let us|our|my|your)\b", re.IGNORECASE)
 
 
 class ImagePrompt(BaseModel):
@@ -72,7 +74,8 @@ def build_image_prompt(
 
 
 def template_prompt(product: Product, facts: list[Fact], visual: VisualRules, scene: str) -> str:
-    details = [f.value for f in facts if _VISUAL_FACT.search(f.name) and len(f.value) <= 40][:3]
+    details = [f.value for f in facts
+               if _VISUAL_FACT.search(f.name) and len(f.value) <= 40 and not _NUMBER.search(f.value)][:3]
     return _pieces(
         "image_prompt",
         subject=_subject(product),
@@ -102,6 +105,11 @@ def unusable_reason(text: str, product: Product, facts: list[Fact], visual: Visu
         return f"the model's prompt gives colours the facts lack ({', '.join(sorted(said_colours - known_colours))})"
     if not stems_of(_subject(product)) & stems_of(text):
         return "the model's prompt does not name the product"
+    if _PROSE.search(text):
+        return "the model wrote prose, not image phrases"
+    scene_words = stems_of(scene) - stopwords()
+    if len(scene_words - stems_of(text)) > len(scene_words) / 3:
+        return "the model's prompt leaves out the requested scene"
     return None
 
 
@@ -131,7 +139,7 @@ def _ask_model(product: Product, facts: list[Fact], visual: VisualRules, scene: 
     }
     messages = [ChatMessage("system", render("image_prompt_system", **values)),
                 ChatMessage("user", render("image_prompt_user", **values))]
-    allowed = numbers_in(" ".join([values["facts"], scene]))
+    allowed = numbers_in(" ".join([*(f.value for f in facts), scene]))  # not the F-ids
     generation = generator.generate(messages, n=1, max_new_tokens=80, temperature=0.7, seed=seed,
                                     stop=["\n"], allowed_numbers=allowed)[0]
     return _clean(generation.text)

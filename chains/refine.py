@@ -120,8 +120,9 @@ def refine_draft(
     verified = verifier.verify(draft)
     ruled = apply_rules(verified.model_copy(update={"channel": ctx.channel}), ctx.rules, ctx.channel,
                         keep_case=keep_case(product))
-    fluency = draft.scores.fluency if draft.origin == "model" else None
-    scores = score_draft(ruled, product, ctx.facts, ctx.rules, ctx.channel, fluency)
+    # A refined draft is scored for grounding, coverage and style; its fluency is neutral (None): a
+    # version mixes kept and new text, and there are no rival candidates to rank it against.
+    scores = score_draft(ruled, product, ctx.facts, ctx.rules, ctx.channel, None)
     final = ruled.model_copy(update={"scores": scores, "instruction": instruction, "brand": ctx.brand})
     saved = chain.store.save(final, parent=(current.draft_id, current.version), user=user)
     return DraftResult(saved, [], product, ctx.facts, [n for n in notes if n])

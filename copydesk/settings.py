@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Largest uploaded photo accepted")
     image_queue_size: int = Field(16, ge=1, le=1000, description="Image jobs that may wait for the device at once")
     image_max_batch: int = Field(4, ge=1, le=64, description="Compatible image jobs run together in one batch")
+    image_prompt_with_llm: bool = Field(
+        False,
+        description="Let the text model write image prompts (off: the built-in 135M model's prompts were unusable, so the template is used)",
+    )
     image_guidance_scale: float | None = Field(
         None, ge=0.0, description="Classifier-free guidance: 0 for sd-turbo/SDXL-Turbo, about 7 for SD 1.5 (unset: the model's default)"
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from copydesk.domain import Product
+from copydesk.domain import Product, SourceRef
 from retrieval.documents import HASH_KEY, content_hash, embed_text, product_metadata
 from retrieval.embeddings import Embedder
 from retrieval.readers import ColumnMapping, RowError, read_products
@@ -75,14 +75,12 @@ def ingest_products(collection: Any, embedder: Embedder, paths: list[Path], mapp
                 report.errors.append(RowProblem(file=item.file, line=item.line, reason=item.reason))
                 continue
             report.read += 1
-            where = str(item.source)
+            source = item.source or SourceRef(file="?")  # every reader sets it; the fallback keeps typing honest
             if item.sku in first_seen:
-                report.duplicates.append(RowProblem(
-                    file=item.source.file if item.source else "?", line=item.source.row or 0 if item.source else 0,
-                    reason=f"SKU {item.sku!r} already read at {first_seen[item.sku]}; the first row wins, this one is skipped",
-                ))
+                reason = f"SKU {item.sku!r} already read at {first_seen[item.sku]}; the first row wins, this one is skipped"
+                report.duplicates.append(RowProblem(file=source.file, line=source.row or 0, reason=reason))
                 continue
-            first_seen[item.sku] = where
+            first_seen[item.sku] = str(source)
             yield item
 
     for batch in _batches(unique_products(), batch_size):

@@ -127,21 +127,23 @@ def _show(result: DraftResult, as_json: bool) -> None:
     if as_json:
         print_json(result_json(result))
         return
+    from rich.markup import escape  # catalog text may hold [brackets] that rich would read as markup
+
     draft = result.draft
     console.print()
-    console.rule(f"{draft.draft_id} v{draft.version} · {result.product.sku} · {draft.channel} · {draft.origin}")
-    console.print(f"[bold]{draft.title}[/bold]", highlight=False)
+    console.rule(escape(f"{draft.draft_id} v{draft.version} · {result.product.sku} · {draft.channel} · {draft.origin}"))
+    console.print(f"[bold]{escape(draft.title)}[/bold]", highlight=False)
     for bullet in draft.bullets:
-        console.print(f" • {bullet}", highlight=False)
-    console.print(draft.description, highlight=False)
+        console.print(f" • {escape(bullet)}", highlight=False)
+    console.print(escape(draft.description), highlight=False)
     if draft.meta_description:
-        console.print(f"[dim]meta:[/dim] {draft.meta_description}", highlight=False)
-    console.print(f"[dim]facts used: {', '.join(draft.facts_used) or '-'} · scores: "
+        console.print(f"[dim]meta:[/dim] {escape(draft.meta_description)}", highlight=False)
+    console.print(f"[dim]facts used: {', '.join(draft.facts_used) or '-'} · score "
                   f"{draft.scores.total:.2f} · {draft.timings.get('total', 0):.1f}s[/dim]")
     for claim in draft.dropped_claims:
-        console.print(f"[yellow]dropped[/yellow] {claim.text!r}: {claim.reason}", highlight=False)
+        console.print(f"[yellow]dropped[/yellow] {escape(repr(claim.text))}: {escape(claim.reason)}", highlight=False)
     for note in result.notes:
-        console.print(f"[dim]note: {note}[/dim]", highlight=False)
+        console.print(f"[dim]note: {escape(note)}[/dim]", highlight=False)
     if result.alternatives:
         console.print(f"[dim]{len(result.alternatives)} alternative(s); --json shows them[/dim]")
 

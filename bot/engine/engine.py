@@ -89,9 +89,14 @@ class ConversationEngine:
             if isinstance(product, ChoiceReply):
                 return [product]
             return [FactsReply(product, facts_for(product))]
+        image_file = next((f for f in turn.files if f.mimetype.startswith("image/")), None)
+        if image_file is not None and intent.kind in ("draft", "refine"):
+            # a product photo plus words ("in a sunny kitchen"): a new scene around the photographed product
+            reference, scene = intents.split_image_request(intent.text)
+            intent = Intent("image", intent.text, reference=reference if reference and intents.sku_like(reference)
+                            else None, scene=scene or intent.text)
         if intent.kind == "image":
             thread.scene = intent.scene or ""
-            image_file = next((f for f in turn.files if f.mimetype.startswith("image/")), None)
             reference = intent.reference or thread.sku
             if intent.reference and thread.sku and image_file is not None and not intents.sku_like(intent.reference):
                 reference = thread.sku  # "this photo in a kitchen": the photo shows the thread's product

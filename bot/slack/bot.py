@@ -167,9 +167,10 @@ class SlackBot:
         except RateLimitedError as error:
             self._deliver(thread, [error_reply(error, context=f"rate limit user={where.user}")], where)
             return
-        if ticket.position > 0:
-            self._deliver(thread, [InfoReply(f":hourglass_flowing_sand: You are number {ticket.position} in the "
-                                             "queue; the answer will appear here.")], where)
+        if ticket.position > 0:  # its own SlackThread: the job may already be streaming into `thread`
+            notice = InfoReply(f":hourglass_flowing_sand: You are number {ticket.position} in the queue; "
+                               "the answer will appear here.")
+            self._deliver(self.thread_for(where), [notice], where)
 
     def _deliver(self, thread: SlackThread, replies: list[Reply], where: Where) -> None:
         try:

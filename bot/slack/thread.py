@@ -54,6 +54,7 @@ class SlackThread:
         self._last_update = 0.0
         self._progress_ts: str | None = None
         self._progress_text = ""
+        self._last_progress = 0.0
 
     # --- Progress (called from the engine while it works) ------------------------------------
     def status(self, text: str) -> None:

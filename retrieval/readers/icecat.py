@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ _ACRONYMS = {
 _PHRASES = {"wi fi": "Wi-Fi", "i o": "I/O", "rj 45": "RJ-45"}  # Icecat's "(T-T)" / "(H-H)" markers carry the unit, not meaning
 
 
+@lru_cache(maxsize=16384)  # ~5,000 distinct field names repeat over 17k products
 def attribute_name(field: str) -> str:
     """`attr_t_contrast_ratio__typical_` -> "Contrast ratio (typical)"."""
     body = re.sub(r"(?<=\d)_(?=\d)", ".", field.split("_", 2)[2])  # usb_2_0 -> usb 2.0
@@ -75,6 +77,7 @@ def attribute_name(field: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+@lru_cache(maxsize=16384)
 def unit_for(field: str) -> str | None:
     body = field.split("_", 2)[2]
     for pattern, unit in _UNITS:

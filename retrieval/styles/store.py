@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -71,8 +72,6 @@ def ingest_styles(chunks_collection: Any, brands_collection: Any, embedder: Embe
 
 
 def _hash(chunk: StyleChunk) -> str:
-    import hashlib
-
     return hashlib.sha256(chunk.model_dump_json().encode("utf-8")).hexdigest()[:32]
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from chains.eval import EvalConfig, parse_listing, run_eval
 from chains.metrics import distinct_n, measure
 from copydesk.domain import BrandRules, Draft, Product

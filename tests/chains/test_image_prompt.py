@@ -87,6 +87,8 @@ def test_a_usable_model_prompt_is_used_and_the_model_is_constrained_to_the_facts
         ("bright red Logitech mouse on a desk", "colours"),
         ("a beautiful sunset over the sea, golden hour", "colours|does not name"),
         ("a cosy scene on a wooden desk, morning light", "does not name the product"),
+        ("The Logitech M185 mouse is a product we love, on a wooden desk", "prose"),
+        ("grey Logitech M185 mouse, studio backdrop, soft light", "leaves out the requested scene"),
     ],
 )
 def test_an_unusable_model_prompt_falls_back_to_the_template_and_says_why(answer, reason):

@@ -11,6 +11,9 @@ from copydesk.settings import Settings
 from retrieval.catalog import Catalog
 from tests.retrieval.fakes import HashEmbedder
 
+# Rows embedded for real: enough to test retrieval, few enough for a shared 2-core machine.
+ICECAT_ROWS, AMAZON_ROWS, FLIPKART_ROWS, SHOPIFY_ROWS = 10, 8, 5, 7
+
 
 def _head_lines(source: Path, target: Path, count: int) -> Path:
     with source.open(encoding="utf-8") as handle:
@@ -37,9 +40,9 @@ def slices(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     folder = tmp_path_factory.mktemp("slices")
     products = shared_data / "products"
     return {
-        "icecat": _head_lines(products / "icecat-electronics.jsonl", folder / "icecat.jsonl", 20),
-        "amazon": _head_csv(products / "amazon-uk-toys.csv", folder / "amazon.csv", 12),
-        "flipkart": _head_csv(products / "flipkart-sample.csv", folder / "flipkart.csv", 8),
+        "icecat": _head_lines(products / "icecat-electronics.jsonl", folder / "icecat.jsonl", ICECAT_ROWS),
+        "amazon": _head_csv(products / "amazon-uk-toys.csv", folder / "amazon.csv", AMAZON_ROWS),
+        "flipkart": _head_csv(products / "flipkart-sample.csv", folder / "flipkart.csv", FLIPKART_ROWS),
     }
 
 

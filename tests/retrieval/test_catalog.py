@@ -10,6 +10,7 @@ import pytest
 from copydesk.errors import InputError
 from retrieval.catalog import Catalog
 from retrieval.documents import MAX_EMBED_CHARS
+from tests.retrieval.conftest import AMAZON_ROWS, FLIPKART_ROWS, ICECAT_ROWS, SHOPIFY_ROWS
 
 
 def _csv(path: Path, rows: list[str]) -> Path:
@@ -84,7 +85,7 @@ def test_failed_batch_leaves_no_half_written_product(fake_catalog: Catalog, tmp_
 
 
 def test_real_rows_search_get_and_sources(real_catalog: Catalog) -> None:
-    assert real_catalog.count() == 20 + 12 + 8 + 7
+    assert real_catalog.count() == ICECAT_ROWS + AMAZON_ROWS + FLIPKART_ROWS + SHOPIFY_ROWS
     matches = real_catalog.search("toner cartridge for a laser printer", limit=3)
     assert matches and "toner" in matches[0].product.title.lower()
     assert matches[0].score > matches[-1].score or len(matches) == 1

@@ -14,6 +14,7 @@ import pytest
 from copydesk.errors import ConfigError
 from copydesk.settings import Settings
 from retrieval.catalog import Catalog
+from tests.retrieval.conftest import AMAZON_ROWS
 
 CHROMA_CLI = Path(sys.executable).parent / "chroma"
 
@@ -68,8 +69,8 @@ def test_ingest_and_search_through_a_chroma_server(chroma_server: int, real_embe
     catalog = Catalog.open(settings, embedder=real_embedder)
     assert type(catalog.client).__name__ != "PersistentClient" and not settings.chroma_path.exists()
     report = catalog.ingest_products([slices["amazon"]])
-    assert report.added == 12
-    assert catalog.ingest_products([slices["amazon"]]).unchanged == 12
+    assert report.added == AMAZON_ROWS
+    assert catalog.ingest_products([slices["amazon"]]).unchanged == AMAZON_ROWS
     matches = catalog.search("model railway train set", limit=3)
     assert matches and any("Hornby" in (m.product.brand or "") for m in matches)
     assert catalog.resolve("R1179").product.brand == "Hornby"

@@ -71,6 +71,13 @@ def test_photo_in_the_thread_plus_a_scene_runs_image_to_image(image_bot, sample_
     download = [c for c in slack.calls if c.method == "download"][0]
     assert download.headers.get("Authorization", "").startswith("Bearer ")
 
+    # later in the thread: just a photo and a scene, no "image" keyword, for the thread's product
+    image_bot.sender.thread_reply("on a sandy beach at sunset", thread_ts=ts, files=[photo])
+    slack.wait_for(lambda calls: len([c for c in calls if c.method == "files.completeUploadExternal"]) == 2, 120)
+    second = slack.calls_to("files.completeUploadExternal")[1].args
+    assert second["thread_ts"] == ts and product.sku in second["initial_comment"]
+    assert "img2img" in second["initial_comment"] or "inpaint" in second["initial_comment"]
+
 
 def test_no_image_model_gets_a_message_saying_how_to_configure_one(http_bot, sample_catalog):
     _, ts = http_bot.sender.mention(f"image of {sample_catalog.products[0].sku}")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from retrieval.readers import detect_format, read_products
 from retrieval.readers.amazon import parse_product_information
+from tests.retrieval.conftest import AMAZON_ROWS
 
 BLOB = (
     "Technical Details Item Weight1.2 Kg Product Dimensions40 x 29.8 x 8 cm Manufacturer recommended age:8 years "
@@ -27,7 +28,7 @@ def test_product_information_blob_is_split_on_its_labels() -> None:
 def test_real_amazon_rows(slices: dict[str, Path]) -> None:
     assert detect_format(slices["amazon"]) == "amazon"
     products = list(read_products(slices["amazon"]))
-    assert len(products) == 12
+    assert len(products) == AMAZON_ROWS
     hornby = next(p for p in products if p.model == "R1179")
     assert hornby.brand == "Hornby"
     assert hornby.attributes["Weight"] == "1.2 Kg"

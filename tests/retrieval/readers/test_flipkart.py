@@ -6,6 +6,7 @@ import pytest
 
 from retrieval.readers import RowError, detect_format, read_products
 from retrieval.readers.flipkart import parse_specifications
+from tests.retrieval.conftest import FLIPKART_ROWS
 
 SPEC = ('{"product_specification"=>[{"key"=>"Fabric", "value"=>"Cotton Lycra"}, '
         '{"value"=>"3 shorts"}, {"key"=>"Ideal For", "value"=>"Women\'s"}]}')
@@ -21,7 +22,7 @@ def test_ruby_hash_pairs() -> None:
 def test_real_flipkart_rows(slices: dict[str, Path]) -> None:
     assert detect_format(slices["flipkart"]) == "flipkart"
     products = [p for p in read_products(slices["flipkart"]) if not isinstance(p, RowError)]
-    assert len(products) == 8
+    assert len(products) == FLIPKART_ROWS
     shorts = products[0]
     assert shorts.sku == "SRTEH2FF9KEDEFGF"
     assert shorts.brand == "Alisha"

@@ -5,6 +5,7 @@ from pathlib import Path
 from copydesk.domain import Product
 from retrieval.readers import detect_format, read_products
 from retrieval.readers.icecat import attribute_name, attribute_value
+from tests.retrieval.conftest import ICECAT_ROWS
 
 
 def test_field_names_become_readable_with_units() -> None:
@@ -21,7 +22,7 @@ def test_field_names_become_readable_with_units() -> None:
 def test_real_icecat_rows(slices: dict[str, Path]) -> None:
     assert detect_format(slices["icecat"]) == "icecat"
     products = list(read_products(slices["icecat"]))
-    assert len(products) == 20 and all(isinstance(p, Product) for p in products)
+    assert len(products) == ICECAT_ROWS and all(isinstance(p, Product) for p in products)
     toner = products[0]
     assert toner.sku == "3920564"
     assert toner.brand == "Xerox" and toner.model == "006R90321"

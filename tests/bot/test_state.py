@@ -37,3 +37,12 @@ def test_an_event_is_first_only_once_even_when_raced(tmp_path):
     # the same message under another event id (app_mention + message) is also a repeat
     assert state.first_time("event:Ev2", "msg:C1:1.0") is False
     assert state.first_time("event:Ev3", "msg:C1:2.0") is True
+
+
+def test_old_event_ids_are_forgotten(tmp_path):
+    import time
+
+    state = BotState(tmp_path / "copydesk.sqlite3")
+    state.first_time("event:Old")
+    assert state.forget_events_before(time.time() + 1) == 1
+    assert state.first_time("event:Old") is True
