@@ -32,10 +32,17 @@ def write_rows(source: Path, rows: set[int], out: Path) -> int:
 
 
 def _write_lines(source: Path, rows: set[int], out: Path) -> int:
-    written = 0
-    with source.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
-        for number, line in enumerate(src, start=1):
-            if number in rows:
-                dst.write(line if line.endswith("\n") else line + "\n")
-                written += 1
-    return written
+    with source.open(encoding="utf-8") as src:
+        lines = [line if line.endswith("\n") else line + "\n" for number, line in enumerate(src, start=1) if number in rows]
+    # The reader picks a JSON file's format from its first record (an Icecat record without any spec
+    # reads as generic JSON), so the first line written is one that is recognised as the source's format.
+    wanted = detect_format(source)
+    probe = out.with_name(out.name + ".probe")
+    for index, line in enumerate(lines):
+        probe.write_text(line, encoding="utf-8")
+        if detect_format(probe) == wanted:
+            lines.insert(0, lines.pop(index))
+            break
+    probe.unlink(missing_ok=True)
+    out.write_text("".join(lines), encoding="utf-8")
+    return len(lines)

@@ -8,6 +8,7 @@ never make one side disagree with the other.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,15 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # Letters (with accents and inner apostrophes/hyphens are split off by the caller); digits are the units' job.
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_STEMMER = snowballstemmer.stemmer("english")
+# snowballstemmer's stemmers keep state while stemming a word: one per thread (the bot drafts on a pool).
+_LOCAL = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def _entries(name: str) -> list[str]:
@@ -33,7 +42,7 @@ def stem(word: str) -> str:
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    return _STEMMER.stemWord(word.strip("'"))
+    return _stemmer().stemWord(word.strip("'"))
 
 
 def words(text: str) -> list[tuple[str, int, int]]:

@@ -50,7 +50,9 @@ class Catalog:
     def ingest_products(self, paths: list[Path], mapping: ColumnMapping | None = None,
                         progress: bool = False) -> IngestReport:
         paths = [Path(p) for p in paths]
-        batch = max(self.settings.embed_batch_size, 32)
+        # Several embedding batches per write: sentence-transformers sorts texts by length within a call,
+        # so bigger calls pad less (measured in bench.ingest); one upsert per call keeps products whole.
+        batch = max(self.settings.embed_batch_size, 32) * 8
         if not progress:
             return ingest_products(self.products, self.embedder, paths, mapping, batch)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

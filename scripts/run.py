@@ -18,25 +18,22 @@ from copydesk.errors import CopydeskError  # noqa: E402
 from copydesk.paths import EXAMPLES_DIR  # noqa: E402
 from copydesk.settings import Settings  # noqa: E402
 
-SAMPLE_SUFFIXES = (".csv", ".jsonl", ".json")
-
 
 def ensure_sample_catalog(services, examples: Path = EXAMPLES_DIR) -> None:  # noqa: ANN001 - Services
     """Ingest examples/catalog and examples/brands when the store is empty (first start only)."""
+    from retrieval.samples import ingest_examples, sample_product_files
+
     catalog = services.catalog
     if catalog.count() > 0:
         return
-    files = sorted(p for p in (examples / "catalog").glob("*") if p.suffix in SAMPLE_SUFFIXES)
+    files = sample_product_files(examples)
     if not files:
         print("The catalog is empty and examples/catalog has no sample files; "
               "load yours with `copydesk ingest products FILE`.")
         return
     print(f"First start: loading the sample catalog ({', '.join(p.name for p in files)}); this takes a minute.")
-    report = catalog.ingest_products(files, progress=True)
-    print(report.summary())
-    for folder in sorted(p for p in (examples / "brands").glob("*") if p.is_dir()):
-        catalog.ingest_styles(folder, folder.name)
-        print(f"brand style guide: {folder.name}")
+    for report in ingest_examples(catalog, progress=True, examples=examples):
+        print(report.summary())
 
 
 def start(settings: Settings, services, *, read=input) -> int:  # noqa: ANN001 - Services, imported lazily

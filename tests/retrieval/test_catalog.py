@@ -106,3 +106,15 @@ def test_a_store_built_with_another_model_is_refused(settings, tmp_path: Path) -
     other.name = "test:other"
     with pytest.raises(ConfigError, match="test:hash"):
         Catalog.open(settings, embedder=other)
+
+
+def test_examples_load_in_one_call(fake_catalog: Catalog) -> None:
+    from retrieval.samples import ingest_examples, sample_product_files
+
+    assert {p.name for p in sample_product_files()} >= {"icecat-sample.jsonl", "amazon-uk-toys-sample.csv",
+                                                        "shopify-demo.csv"}
+    first = ingest_examples(fake_catalog)
+    assert first[0].added >= 300 and not first[0].errors and not first[0].duplicates
+    assert set(fake_catalog.brands()) == {"acme", "northwind", "pebble"}
+    again = ingest_examples(fake_catalog)
+    assert again[0].added == 0 and all(r.added == 0 for r in again[1:])
