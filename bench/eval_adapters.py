@@ -142,6 +142,9 @@ def main() -> None:
     parser.add_argument("--no-raw", action="store_true")
     parser.add_argument("--only", default=None, help="comma-separated model names to run (default: all)")
     args = parser.parse_args()
+    if not args.compare and not (args.base and args.products and args.out):
+        print("bench.eval_adapters needs --base, --products and --out (or --compare); nothing to do")
+        return
     if args.compare:
         evals = {name: Path(path) for name, _, path in (item.partition("=") for item in args.compare)}
         result = compare_common(evals, args.dataset)

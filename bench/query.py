@@ -73,9 +73,11 @@ def measure(catalog, products, size: int) -> dict:
         vector_s.append(t)
         _, t = timed(catalog.search, text, 10)
         search_s.append(t)
-    rng_skus = [products[(i * 37) % len(products)] for i in range(len(texts))]
-    for i, product in enumerate(rng_skus):
-        sku = product.sku if i % 2 == 0 or size <= len(products) else f"{product.sku}-r{len(products) + i}"
+    for i in range(len(texts)):
+        # Half real SKUs, half replicas spread over the whole store (replica j copies products[j % BASE]).
+        j = (i * 7919) % size if i % 2 else (i * 37) % len(products)
+        product = products[j % len(products)]
+        sku = product.sku if j < len(products) else f"{product.sku}-r{j}"
         found, t = timed(catalog.get, sku)
         assert found is not None, sku
         sku_s.append(t)
@@ -127,6 +129,7 @@ def main(sizes: list[int]) -> None:
             row = measure(catalog, products, size)
             row["build_s"] = round(build_s, 1)
             results.append(row)
+            print(row, flush=True)
     write_result("query", {
         "benchmark": "query",
         "base_products_embedded": len(products),

@@ -27,7 +27,10 @@ def image_command(
     size: Optional[str] = typer.Option(None, "--size", help="WIDTHxHEIGHT, multiples of 8 (default COPYDESK_IMAGE_DEFAULT_SIZE)"),
     init_image: Optional[Path] = typer.Option(None, "--init-image", "-i", exists=True, dir_okay=False,
                                               help="A product photo (PNG/JPEG/WebP) to put in the new scene"),
-    template_prompt: bool = typer.Option(False, "--template-prompt", help="Build the prompt from the template only (no language model)"),
+    llm_prompt: Optional[bool] = typer.Option(
+        None, "--llm-prompt/--template-prompt",
+        help="Ask the text model for the prompt, or build it from the template only "
+             "(default: COPYDESK_IMAGE_PROMPT_WITH_LLM, off)"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
     """Make a product image with the configured Stable Diffusion model (COPYDESK_IMAGE_MODEL)."""
@@ -37,7 +40,8 @@ def image_command(
     settings = load_settings()
     services = Services(settings)
     photo = _read_limited(init_image, settings.upload_max_bytes) if init_image else None
-    text_generator = None if template_prompt else services.text_generator
+    use_llm = settings.image_prompt_with_llm if llm_prompt is None else llm_prompt
+    text_generator = services.text_generator if use_llm else None
     service = ImageService(services.catalog, services.image_generator, text_generator, settings)
     if as_json:
         outcome = service.create(reference, scene=scene, brand=brand, seed=seed, steps=steps, size=size, init_image=photo)

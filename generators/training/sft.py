@@ -243,8 +243,11 @@ def _run_loop(config, model, optimizer, scheduler, train_items, val_items, pad_i
             "loss": None if val is None else round(val, 4),
             "train_loss": round(sum(epoch_losses) / len(epoch_losses), 4) if epoch_losses else None,
         })
-        bar.write(f"epoch {position.epoch + 1}: step {position.step}, validation loss "
-                  f"{'n/a' if val is None else f'{val:.4f}'}")
+        line = f"epoch {position.epoch + 1}: step {position.step}, validation loss {'n/a' if val is None else f'{val:.4f}'}"
+        if config.progress:
+            bar.write(line)
+        else:
+            log.info(line)
         if epoch_losses:
             report.train_loss = round(sum(epoch_losses) / len(epoch_losses), 4)
         epoch_losses = []

@@ -119,11 +119,11 @@ def test_no_image_model_says_how_to_set_one(env, tmp_path, monkeypatch):
     assert "COPYDESK_IMAGE_MODEL" in str(result.exception) and "sd-turbo" in str(result.exception)
 
 
-def test_by_default_the_language_model_is_asked_for_the_prompt(env, tmp_path, tiny_lm_dir, monkeypatch):
+def test_asked_for_it_the_language_model_is_tried_first(env, tmp_path, tiny_lm_dir, monkeypatch):
     """The tiny random LM writes gibberish, so its prompt must be rejected with a reason and the template used."""
     monkeypatch.setenv("COPYDESK_LLM", str(tiny_lm_dir))
     result = run(env[0], "--scene", "on a wooden desk", "--steps", "2", "--size", "64x64", "--seed", "3",
-                 "--out", str(tmp_path / "x.png"), "--json")  # the seed also fixes the LM's sampling
+                 "--out", str(tmp_path / "x.png"), "--json", "--llm-prompt")  # the seed also fixes the LM's sampling
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert shown["prompt_origin"] == "template"

@@ -15,7 +15,7 @@ from tests.fixtures.training_rows import write_icecat_rows
 
 def _ok(result) -> dict | list:
     assert result.exit_code == 0, (result.output, result.exception)
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_data_sft_rank_then_serve_the_adapter(tmp_path: Path, tiny_lm_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

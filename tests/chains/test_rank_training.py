@@ -37,9 +37,14 @@ class ScriptedGenerator:
         return -1.0
 
 
-@pytest.fixture
-def phase2(tmp_path: Path, settings, tiny_lm_dir: Path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def phase2(tmp_path_factory: pytest.TempPathFactory, tiny_lm_dir: Path) -> tuple[Path, Path]:
+    """Built once for the module: the data folder and a one-step phase-2 adapter."""
+    from copydesk.settings import Settings
+
+    tmp_path = tmp_path_factory.mktemp("phase2")
     data = tmp_path / "data"
+    settings = Settings(home=tmp_path / "home", _env_file=None)
     write_training_data([write_icecat_rows(tmp_path / "rows.jsonl", count=12)], data, settings)
     adapter = tmp_path / "phase2"
     train_sft(SFTConfig(data=data, base=str(tiny_lm_dir), out=adapter, max_steps=1, batch_size=4, device="cpu",
