@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from chains.prompts import render
+from chains.sentences import split_sentences
 from chains.verifier import GroundingVerifier
 from copydesk.domain import Claim, Fact
 from copydesk.settings import Settings
@@ -40,6 +42,7 @@ class Candidate:
     fact_ids: list[str]
     logprob: float | None
     dropped: list[Claim] = field(default_factory=list)
+    finished: bool = True  # False: the model ran out of tokens mid-text
 
 
 @dataclass
@@ -150,7 +153,8 @@ class Steps:
             numbers = allowed_numbers(facts)
         tokens = min(self.settings.max_new_tokens, DESCRIPTION_TOKENS_PER_SENTENCE * sentences)
         outcome = self._run("description", "description", prompt, numbers, tokens=tokens, whole=False, on_text=on_text)
-        return accept(outcome, min_words=6, cites={f.id for f in facts if f.name not in IDENTITY} or None)
+        cites = {f.id for f in facts if f.name not in IDENTITY} or None
+        return accept(outcome, min_words=6, cites=cites, repeats=4)
 
     def rewrite(self, field_name: str, text: str, facts: Sequence[Fact], change: str, *, tokens: int) -> StepOutcome:
         """A refine step: the current text of one field rewritten to be `change`, verified the same way."""
@@ -195,7 +199,10 @@ class Steps:
         dropped: list[Claim] = []
         seen: set[str] = set()
         for generation in generations:
+            finished = generation.finish_reason == "stop"
             text = clean(generation.text) if whole else " ".join(generation.text.split())
+            if not whole and not finished:
+                text = without_unfinished_sentence(text)
             if not text or text.lower() in seen:
                 continue
             seen.add(text.lower())
@@ -207,26 +214,43 @@ class Steps:
             kept = checked.text.strip()
             if not kept or not checked.fact_ids or (whole and checked.dropped):
                 continue  # nothing left, nothing grounded, or a title/bullet that lost a claim: reject
-            passed.append(Candidate(kept, list(checked.fact_ids), generation.mean_logprob, list(checked.dropped)))
+            passed.append(
+                Candidate(kept, list(checked.fact_ids), generation.mean_logprob, list(checked.dropped), finished or not whole)
+            )
         passed.sort(key=lambda c: c.logprob if c.logprob is not None else float("-inf"), reverse=True)
         self.timer.add("verify", started)
         return StepOutcome(label, passed, len(generations), dropped)
 
 
-def accept(outcome: StepOutcome, *, min_words: int, cites: set[str] | None = None) -> StepOutcome:
-    """Keep the verified candidates that say enough: `min_words` words and (when given) at least one of the
-    step's own facts. The verifier only knows "supported"; "Xerox" alone is supported but is no bullet."""
+def accept(outcome: StepOutcome, *, min_words: int, cites: set[str] | None = None, repeats: int = 3) -> StepOutcome:
+    """Keep the verified candidates that read as copy: finished, `min_words` words, no degenerate repetition,
+    and (when given) citing at least one of the step's own facts. The verifier only judges "supported":
+    "Xerox" alone, or "159g, 10 yrs, 159g, 159g", is supported but is no bullet."""
     kept = [
         c for c in outcome.passed
-        if len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids)) and not repetitive(c.text)
+        if c.finished and len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids))
+        and not repetitive(c.text, repeats)
     ]
     return StepOutcome(outcome.label, kept, outcome.generated, outcome.dropped)
 
 
-def repetitive(text: str) -> bool:
-    """Degenerate output ("6 x 6 x 6 x 6 ..."): under half of the words distinct (texts of 6+ words)."""
-    tokens = text.lower().split()
-    return len(tokens) >= 6 and len(set(tokens)) < len(tokens) / 2
+def repetitive(text: str, repeats: int = 3) -> bool:
+    """Degenerate output: a content word or a word pair `repeats` times or more ("159g, 159g, 159g",
+    "2GB SD Card, 2GB SD Card, 2GB SD"), or under half of the words distinct ("6 x 6 x 6 x 6")."""
+    tokens = [t for t in re.findall(r"[\w.&'-]+", text.lower()) if t.strip(".'-")]
+    if len(tokens) >= 6 and len(set(tokens)) < len(tokens) / 2:
+        return True
+    content = Counter(t for t in tokens if len(t) > 2 or any(ch.isdigit() for ch in t))
+    pairs = Counter(zip(tokens, tokens[1:]))
+    return any(n >= repeats for n in content.values()) or any(n >= repeats for n in pairs.values())
+
+
+def without_unfinished_sentence(text: str) -> str:
+    """A description cut off by the token budget, without its unfinished last sentence."""
+    if text.rstrip().endswith((".", "!", "?")):
+        return text
+    sentences = split_sentences(text)
+    return " ".join(sentences[:-1])
 
 
 def _tone_clause(tone: str) -> str:

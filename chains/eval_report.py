@@ -80,11 +80,14 @@ def markdown(data: dict) -> str:
         lines.append(f"| {run['dataset']} | {run['sku']} | {p['unsupported']}/{p['checkable']} | {raw_cell} | "
                      f"{p['coverage']:.0%} | {rouge} | {run['parts_template']}/{run['parts_total']} | "
                      f"{run['latency']['pipeline']:.1f} |")
-    examples = data["per_product"][:2]
+    runs = data["per_product"]
+    firsts = [next(r for r in runs if r["dataset"] == name) for name in dict.fromkeys(r["dataset"] for r in runs)]
+    with_model = [r for r in runs if r["origin"] == "model" and r not in firsts][:2]
+    examples = firsts + with_model  # one per dataset, and drafts where model text won
     if examples:
         lines += ["", "## Examples", ""]
         for run in examples:
-            lines += [f"### {run['sku']}: {run['title'][:90]}", ""]
+            lines += [f"### {run['sku']}: {run['title'][:90]} (final draft: {run['origin']})", ""]
             for system, draft in run["drafts"].items():
                 bullets = "".join(f"\n  - {b}" for b in draft["bullets"])
                 lines += [f"- **{system}**: _{draft['title']}_{bullets}\n  \n  {draft['description']}"]

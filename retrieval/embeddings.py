@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,10 @@ from copydesk.errors import ConfigError, ModelError
 from copydesk.settings import Settings
 
 BUILTIN_MINILM = "builtin:all-MiniLM-L6-v2"
+# A query (a handful of short texts) is embedded on one thread: splitting ~10 ms of work over two threads
+# gains nothing, and on a busy shared CPU the threads' synchronisation made a query take ~1 s instead of
+# ~0.15 s (measured on this 2-core machine at load 8: p50 700-1180 ms on 2 threads, 136-158 ms on 1).
+SINGLE_THREAD_MAX_TEXTS = 8
 
 _cache: dict[tuple[str, int], "Embedder"] = {}
 _cache_lock = threading.Lock()
@@ -38,6 +44,22 @@ def model_folder(name: str) -> Path:
             hint="Set COPYDESK_EMBEDDING_MODEL to a sentence-transformers model folder.",
         )
     return folder
+
+
+@contextmanager
+def _threads(count: int | None) -> Iterator[None]:
+    """Run torch ops on `count` threads inside the block (None: leave as is), then restore."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class Embedder:
@@ -82,7 +104,7 @@ class Embedder:
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        with self._lock:
+        with self._lock, _threads(1 if len(texts) <= SINGLE_THREAD_MAX_TEXTS else None):
             vectors = self._model.encode(
                 texts,
                 batch_size=self.batch_size,

@@ -112,3 +112,17 @@ def test_heldout_rows_are_the_test_split_in_the_source_format(tmp_path: Path, se
     test_skus = {e.meta["sku"] for e in read_examples(out / "test.jsonl")}
     heldout = [p.sku for p in read_products(out / "heldout" / "toys.csv")]
     assert test_skus and set(heldout) == test_skus
+
+
+def test_heldout_json_starts_with_a_record_the_reader_recognises(tmp_path: Path) -> None:
+    from chains.heldout import write_rows
+    from retrieval.readers import detect_format
+
+    source = tmp_path / "icecat.jsonl"
+    records = [{"id": str(i), "title": f"Acme Thing {i}", "supplier": "Acme", **({"attr_t_colour": "Red"} if i != 2 else {})}
+               for i in range(1, 4)]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "heldout.jsonl"
+    assert write_rows(source, {2, 3}, out) == 2  # row 2 has no spec: alone first, the file would read as generic JSON
+    assert detect_format(out) == "icecat"
+    assert sorted(p.sku for p in read_products(out)) == ["2", "3"]
