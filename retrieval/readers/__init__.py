@@ -32,9 +32,8 @@ def detect_format(path: Path) -> str:
             first = json.loads(first_line)
         except ValueError:
             first = None
-        if isinstance(first, dict) and icecat.SIGNATURE_KEYS <= first.keys() and any(
-            k.startswith("attr_") for k in first
-        ):
+        # Icecat's own keys decide, not its attr_* specs: some Icecat products have no specs at all.
+        if isinstance(first, dict) and icecat.SIGNATURE_KEYS <= first.keys() and "supplier" in first:
             return "icecat"
         return "json"
     header, rows = csv_rows(path)

@@ -66,6 +66,9 @@ LABELS: dict[str, str] = {
 }
 _LABEL_RE = re.compile(
     r"(?:(?<=\s)|^)(" + "|".join(re.escape(label) for label in sorted(LABELS, key=len, reverse=True)) + r")"
+    # Labels run into their values with no space ("upItem model numberR1179"), so no word boundary can be
+    # asked for; but "Colour" must not split the sales rank's "#5 in Colouring Pens & Markers".
+    r"(?!ing)"
 )
 _SECTION_HEADS = ("Technical Details", "Additional Information", "Expand General Information", "General Information")
 

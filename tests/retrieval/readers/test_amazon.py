@@ -39,3 +39,12 @@ def test_real_amazon_rows(slices: dict[str, Path]) -> None:
     assert hornby.source is not None and hornby.source.row is not None
     start = slices["amazon"].read_text(encoding="utf-8").split("\n")[hornby.source.row - 1]
     assert start.startswith(hornby.sku)
+
+
+def test_colour_label_does_not_split_the_sales_rank() -> None:
+    from retrieval.readers.amazon import parse_product_information
+
+    info = parse_product_information(
+        "Technical Details Colour Red Best Sellers Rank 176 in Toys #5 in Colouring Pens & Markers Item Weight 200 g"
+    )
+    assert info == {"Colour": "Red", "Weight": "200 g"}

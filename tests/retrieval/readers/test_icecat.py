@@ -35,3 +35,17 @@ def test_real_icecat_rows(slices: dict[str, Path]) -> None:
     assert notebook.attributes["Display diagonal"] == '17"'
     assert notebook.attributes["Touchscreen"] == "no"
     assert notebook.category == "Notebook"
+
+
+def test_an_icecat_file_whose_first_product_has_no_specs_is_still_icecat(tmp_path) -> None:
+    import json
+
+    from retrieval.readers import detect_format
+
+    rows = [
+        {"id": "1", "name": "X1", "title": "Acme X1", "supplier": "Acme", "ean": []},
+        {"id": "2", "name": "X2", "title": "Acme X2", "supplier": "Acme", "ean": [], "attr_t_colour": "Red"},
+    ]
+    path = tmp_path / "few.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert detect_format(path) == "icecat"
