@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from bot.cli.common import console, load_settings, print_json
+from bot.cli.common import console, err_console, load_settings, print_json
 
 if TYPE_CHECKING:
     from chains.copy import DraftResult
@@ -152,10 +152,11 @@ def _streamer():
     """Print the description as the model writes it (the final, verified copy follows)."""
     started = [False]
 
+    # To stderr and dimmed: this is the model's unverified text; stdout keeps only the checked draft.
     def stream(delta: str) -> None:
         if not started[0]:
-            console.print("[dim]writing…[/dim] ", end="")
+            err_console.print("[dim]unverified preview (the checked draft follows):[/dim] ", end="")
             started[0] = True
-        console.print(delta, end="", highlight=False, markup=False)
+        err_console.print(delta, end="", style="dim", highlight=False, markup=False)
 
     return stream

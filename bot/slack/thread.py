@@ -26,6 +26,10 @@ from bot.state import BotState
 log = logging.getLogger("copydesk.bot")
 
 
+# Shown above streamed model text: the verifier has not seen it yet.
+PREVIEW_LABEL = "_Drafting… unverified preview: the checked draft replaces it._"
+
+
 @dataclass
 class Capabilities:
     """What this workspace supports, learnt once per process (chat streaming is not everywhere)."""
@@ -129,6 +133,7 @@ class SlackThread:
                     self._stream = self.client.chat_stream(
                         channel=self.channel, thread_ts=self.thread_ts, recipient_team_id=self.team,
                         recipient_user_id=self.user, buffer_size=1)
+                    self._pending = PREVIEW_LABEL + "\n" + self._pending
                 self._stream.append(markdown_text=self._pending)
                 self._pending = ""
                 return
@@ -136,7 +141,7 @@ class SlackThread:
                 log.info("chat streaming unavailable (%s); updating one message instead", _error_code(error))
                 self.capabilities.chat_stream = False
                 self._stream = None
-        text = f"_Drafting… (unverified; the checked draft replaces this)_\n{self._buffer[-2800:]}"
+        text = f"{PREVIEW_LABEL}\n{self._buffer[-2800:]}"
         if self._draft_ts is None:
             self._draft_ts = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts,
                                                           text=text)["ts"]
@@ -150,16 +155,15 @@ class SlackThread:
             self.client.chat_update(channel=self.channel, ts=self._progress_ts,
                                     text=self._progress_text.replace("Rendering", "Rendered"))
         if self._stream is not None:
+            # The streamed text is the model's unverified candidate: it must not stay in the thread next to
+            # the checked draft (a stream cannot be rewritten once appended), so the preview is deleted and
+            # the reply is posted as its own message.
             stream, self._stream = self._stream, None
-            try:
-                response = stream.stop(markdown_text=self._pending or None,
-                                       blocks=first.blocks if first else None)
-                if first is not None:
-                    self._remember(first, stream.ts or response.get("ts"))
-                return first
-            except (SlackApiError, SlackRequestError) as error:
-                log.warning("chat.stopStream failed (%s); posting the reply as a message", _error_code(error))
-                return None
+            pending = self._pending or None
+            self._quietly("chat.stopStream", lambda: stream.stop(markdown_text=pending))
+            if stream.ts:
+                self._quietly("chat.delete", lambda: self.client.chat_delete(channel=self.channel, ts=stream.ts))
+            return None
         if self._draft_ts is not None and first is not None:
             self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=first.text, blocks=first.blocks)
             self._remember(first, self._draft_ts)

@@ -147,6 +147,8 @@ class SlackStandIn:
                     "message": {"text": args.get("text"), "ts": ts, "thread_ts": args.get("thread_ts")}}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+        if method == "chat.delete":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method in ("chat.appendStream", "chat.stopStream"):
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

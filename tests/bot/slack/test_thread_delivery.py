@@ -7,7 +7,7 @@ import time
 from slack_sdk import WebClient
 
 from bot.engine.replies import InfoReply
-from bot.slack.thread import Capabilities, SlackThread
+from bot.slack.thread import PREVIEW_LABEL, Capabilities, SlackThread
 from bot.state import BotState
 
 
@@ -24,15 +24,18 @@ def test_description_streams_with_chat_stream_and_finishes_with_the_reply(slack,
         time.sleep(0.05)
     thread.deliver([InfoReply("final text")])
     methods = [c.method for c in slack.calls]
-    assert methods[0] == "chat.startStream" and methods[-1] == "chat.stopStream"
+    assert methods[0] == "chat.startStream"
+    assert methods[-3:] == ["chat.stopStream", "chat.delete", "chat.postMessage"]
     start = slack.calls[0].args
     assert (start["thread_ts"], start["recipient_team_id"], start["recipient_user_id"]) == ("10.0", "T1", "U1")
     streamed = "".join(c.args.get("markdown_text") or "".join(chunk.get("text", "") for chunk in
-                                                               c.args.get("chunks") or []) for c in slack.calls)
-    assert streamed == "A black kettle that holds 1.7 l."
-    assert "final text" in str(slack.calls[-1].args["blocks"])
-    assert len(methods) <= 4  # one call per 0.2 s, not one per word
-    assert not slack.calls_to("chat.postMessage")
+                                                               c.args.get("chunks") or []) for c in slack.calls[:-2])
+    assert streamed == PREVIEW_LABEL + "\nA black kettle that holds 1.7 l."
+    # the unverified preview is removed; the checked reply is its own message in the thread
+    assert slack.calls_to("chat.delete")[0].args["ts"] == slack.calls[0].response["ts"]
+    [posted] = slack.calls_to("chat.postMessage")
+    assert posted.args["thread_ts"] == "10.0" and "final text" in str(posted.args["blocks"])
+    assert len(methods) <= 6  # one stream call per 0.2 s, not one per word
 
 
 def test_without_streaming_one_message_is_updated_at_most_once_per_interval(slack, tmp_path):
