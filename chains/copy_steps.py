@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from chains.prompts import render
 from chains.sentences import split_sentences
 from chains.verifier import GroundingVerifier
+from chains.vocabulary import generic_words, stems_of, stopwords
 from copydesk.domain import Claim, Fact
 from copydesk.settings import Settings
 from generators.text.base import ChatMessage, TextGenerator
@@ -127,7 +128,7 @@ class Steps:
         )
         numbers = allowed_numbers(facts)
         outcome = self._run(f"bullet {index}", "bullet", prompt, numbers, tokens=BULLET_TOKENS, whole=True)
-        return accept(outcome, min_words=4, cites={f.id for f in facts})
+        return accept(outcome, min_words=4, cites={f.id for f in facts}, beyond=product)
 
     def description(
         self,
@@ -222,16 +223,26 @@ class Steps:
         return StepOutcome(label, passed, len(generations), dropped)
 
 
-def accept(outcome: StepOutcome, *, min_words: int, cites: set[str] | None = None, repeats: int = 3) -> StepOutcome:
+def accept(
+    outcome: StepOutcome, *, min_words: int, cites: set[str] | None = None, repeats: int = 3, beyond: str | None = None
+) -> StepOutcome:
     """Keep the verified candidates that read as copy: finished, `min_words` words, no degenerate repetition,
-    and (when given) citing at least one of the step's own facts. The verifier only judges "supported":
-    "Xerox" alone, or "159g, 10 yrs, 159g, 159g", is supported but is no bullet."""
+    (when given) citing at least one of the step's own facts, and (with `beyond`, the product's name) saying
+    something the name does not. The verifier only judges "supported": "Xerox" alone, "159g, 10 yrs, 159g,
+    159g", or "Thomas & Friends Trackmaster Diesel 1." is supported but is no bullet."""
     kept = [
         c for c in outcome.passed
         if c.finished and len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids))
-        and not repetitive(c.text, repeats)
+        and not repetitive(c.text, repeats) and (beyond is None or adds_words(c.text, beyond))
     ]
     return StepOutcome(outcome.label, kept, outcome.generated, outcome.dropped)
+
+
+def adds_words(text: str, name: str) -> bool:
+    """True when `text` has a content word that is not in `name` (a bare number, as in "Diesel 1" for the
+    "Diesel 10", is not one: the number check accepts any number the facts state somewhere)."""
+    ignored = stems_of(name) | stopwords() | generic_words()
+    return bool(stems_of(text) - ignored)
 
 
 def repetitive(text: str, repeats: int = 3) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
 from chains.units import NUMBER_PATTERN, Quantity, find_quantities, implied_dimension, parse_number, same_quantity
@@ -16,6 +17,18 @@ NEGATIVE_VALUES = {"no", "false", "none", "n", "not included", "not required"}
 def compact(text: str) -> str:
     """Lowercase letters and digits only: "dv7-1211EA" -> "dv71211ea", for model-code look-ups."""
     return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+@lru_cache(maxsize=4096)
+def _code_regex(key: str) -> re.Pattern[str]:
+    """A compacted code as it may be written in a fact: any case, up to two separators between characters,
+    and a boundary at each end. Catalog blobs glue words to values ("numberR1151Assembly"), so a lowercase
+    letter before the code, or a capitalised word right after it, also counts as a boundary; a truncated code
+    ("R1" for "R1151", "CF226" for "CF226XL") does not match."""
+    body = r"[^0-9A-Za-z]{0,2}".join(re.escape(ch) for ch in key)
+    start = r"(?:(?<![0-9A-Za-z])|(?<=[a-z])(?=[A-Z0-9]))"
+    end = r"(?=[^0-9A-Za-z]|$|[A-Z][a-z])"
+    return re.compile(rf"{start}(?i:{body}){end}")
 
 
 def fact_order(fact_id: str) -> int:
@@ -78,8 +91,12 @@ class FactIndex:
                 if q.unit is not None and q.unit.dimension == claim.unit.dimension and item.fact.id]
 
     def code_support(self, code: str) -> list[str]:
+        """Facts stating the model code as a whole code: "R1151" supports "R-1151", not "R1" or "R11511"."""
         key = compact(code)
-        return [item.fact.id for item in self.facts if key and key in item.compact]
+        if not key:
+            return []
+        pattern = _code_regex(key)
+        return [item.fact.id for item in self.facts if key in item.compact and pattern.search(item.text)]
 
     def pattern_support(self, pattern: re.Pattern[str], matched: str) -> list[str]:
         key = compact(matched)

@@ -45,6 +45,16 @@ def test_accept_keeps_finished_grounded_candidates_that_cite_the_steps_facts() -
     assert accept(outcome, min_words=4, cites={"F9"}).passed == [good]
 
 
+def test_accept_rejects_a_bullet_that_only_repeats_the_product_name() -> None:
+    # Seen in the eval: the name truncated, with a number the facts state elsewhere ("1" from "Scale: 1:76").
+    name = "Thomas & Friends Trackmaster Diesel 10 Motorised Engine"
+    echo = Candidate("Thomas & Friends Trackmaster Diesel 1.", ["F9"], -0.2)
+    good = Candidate("A motorised Diesel 10 engine for ages 3 years and up.", ["F9"], -0.9)
+    outcome = StepOutcome("bullet 1", [echo, good], generated=2, dropped=[])
+    assert accept(outcome, min_words=4, cites={"F9"}, beyond=name).passed == [good]
+    assert accept(outcome, min_words=4, cites={"F9"}).passed == [echo, good]
+
+
 def test_allowed_numbers_come_from_the_facts_shown() -> None:
     facts = [_fact(1, "Screen size", '27"'), _fact(2, "Resolution", "3840 x 2160"), _fact(3, "Weight", "2.8 kg")]
     assert allowed_numbers(facts) == {"27", "3840", "2160", "2.8"}

@@ -81,6 +81,14 @@ def test_invented_brand_and_model_are_dropped() -> None:
     assert dropped(PHILIPS, "Philips SHE3582/28 headphones.") == []
 
 
+def test_truncated_or_extended_model_code_is_dropped() -> None:
+    # Seen in the eval: "The Hornby R1 in ..." for the Hornby R1151 passed as a substring of the code.
+    for wrong in ("SHE35", "SHE3582/2", "SHE3582/281"):
+        claims = dropped(PHILIPS, f"Philips {wrong} headphones.")
+        assert [(c.kind, c.text) for c in claims] == [("model", wrong)], wrong
+    assert dropped(PHILIPS, "Philips SHE 3582-28 headphones.") == []
+
+
 def test_invented_compatibility_is_dropped() -> None:
     claims = dropped(HP_FEEDER, "Compatible with the LaserJet Pro M404.")
     kinds = {c.kind for c in claims}
