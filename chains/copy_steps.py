@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from chains.prompts import render
 from chains.sentences import split_sentences
 from chains.verifier import GroundingVerifier
-from chains.vocabulary import generic_words, stems_of, stopwords
+from chains.units import unit_table
+from chains.vocabulary import stem, stems_of, stopwords, words
 from copydesk.domain import Claim, Fact
 from copydesk.settings import Settings
 from generators.text.base import ChatMessage, TextGenerator
@@ -120,7 +121,7 @@ class Steps:
     def title(self, product: str, facts: Sequence[Fact], max_words: int) -> StepOutcome:
         prompt = render("copy_title", facts=fact_lines(facts), max_words=max_words, product=product)
         outcome = self._run("title", "title", prompt, allowed_numbers(facts), tokens=TITLE_TOKENS, whole=True)
-        return accept(outcome, min_words=3)
+        return accept(outcome, min_words=3, labels=facts)
 
     def bullet(self, index: int, product: str, facts: Sequence[Fact], tone: str, max_words: int = 20) -> StepOutcome:
         prompt = render(
@@ -224,25 +225,41 @@ class Steps:
 
 
 def accept(
-    outcome: StepOutcome, *, min_words: int, cites: set[str] | None = None, repeats: int = 3, beyond: str | None = None
+    outcome: StepOutcome,
+    *,
+    min_words: int,
+    cites: set[str] | None = None,
+    repeats: int = 3,
+    beyond: str | None = None,
+    labels: Sequence[Fact] = (),
 ) -> StepOutcome:
-    """Keep the verified candidates that read as copy: finished, `min_words` words, no degenerate repetition,
-    (when given) citing at least one of the step's own facts, and (with `beyond`, the product's name) saying
-    something the name does not. The verifier only judges "supported": "Xerox" alone, "159g, 10 yrs, 159g,
-    159g", or "Thomas & Friends Trackmaster Diesel 1." is supported but is no bullet."""
+    """Keep the verified candidates that read as copy: finished, `min_words` words, no degenerate repetition;
+    where given, citing one of the step's own facts (`cites`), saying something the product's name does not
+    (`beyond`), and not opening with a fact's label (`labels`). The verifier only judges "supported":
+    "Xerox" alone, "159g, 10 yrs, 159g, 159g", "Thomas & Friends Trackmaster Diesel 1." or "Brand: DYMO
+    LabelWriter" is supported but is no bullet or title."""
     kept = [
         c for c in outcome.passed
         if c.finished and len(c.text.split()) >= min_words and (cites is None or cites & set(c.fact_ids))
         and not repetitive(c.text, repeats) and (beyond is None or adds_words(c.text, beyond))
+        and not starts_with_label(c.text, labels)
     ]
     return StepOutcome(outcome.label, kept, outcome.generated, outcome.dropped)
 
 
 def adds_words(text: str, name: str) -> bool:
-    """True when `text` has a content word that is not in `name` (a bare number, as in "Diesel 1" for the
-    "Diesel 10", is not one: the number check accepts any number the facts state somewhere)."""
-    ignored = stems_of(name) | stopwords() | generic_words()
-    return bool(stems_of(text) - ignored)
+    """True when `text` has a content word that is not in `name` and is not a unit. Numbers do not count:
+    "Diesel 1" for the "Diesel 10" only passed because the facts state a 1 somewhere, and "15.2 x 15.2 x 4
+    centimeters" is a measurement with nothing saying what it measures."""
+    ignored = stems_of(name) | stopwords()  # generic words count: "for ages 3 years and up" says something
+    units = unit_table()
+    return any(stem(w) not in ignored and w.lower() not in units and len(w) > 1 for w, _, _ in words(text))
+
+
+def starts_with_label(text: str, facts: Sequence[Fact]) -> bool:
+    """A fact line echoed as a title ("Brand: DYMO LabelWriter")."""
+    head = text.split(":", 1)[0].strip().lower() if ":" in text else None
+    return head is not None and any(head == f.name.lower() for f in facts)
 
 
 def repetitive(text: str, repeats: int = 3) -> bool:

@@ -53,6 +53,18 @@ def test_accept_rejects_a_bullet_that_only_repeats_the_product_name() -> None:
     outcome = StepOutcome("bullet 1", [echo, good], generated=2, dropped=[])
     assert accept(outcome, min_words=4, cites={"F9"}, beyond=name).passed == [good]
     assert accept(outcome, min_words=4, cites={"F9"}).passed == [echo, good]
+    measurement = Candidate("15.2 x 15.2 x 4 centimeters", ["F9"], -0.1)  # what does it measure?
+    labelled = Candidate("Dimensions: 15.2 x 15.2 x 4 cm", ["F9"], -0.3)
+    outcome = StepOutcome("bullet 2", [measurement, labelled], generated=2, dropped=[])
+    assert accept(outcome, min_words=4, cites={"F9"}, beyond=name).passed == [labelled]
+
+
+def test_accept_rejects_a_title_that_echoes_a_fact_line() -> None:
+    facts = [_fact(1, "Brand", "DYMO"), _fact(2, "Model", "LabelWriter 450 DUO")]
+    echo = Candidate("Brand: DYMO LabelWriter", ["F1"], -0.1)
+    good = Candidate("DYMO LabelWriter 450 DUO label printer", ["F1", "F2"], -0.5)
+    outcome = StepOutcome("title", [echo, good], generated=2, dropped=[])
+    assert accept(outcome, min_words=3, labels=facts).passed == [good]
 
 
 def test_allowed_numbers_come_from_the_facts_shown() -> None:
