@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from chains.fact_index import FactIndex, fact_order
+from chains.fact_index import FactIndex, fact_order, number_group
 from chains.units import Quantity, find_quantities, quantity_regex, unit_table
 from chains.vocabulary import (
     absolutes,
@@ -29,6 +29,7 @@ from copydesk.domain import Claim
 
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "dozen": 12}
+_CURRENCY_RE = re.compile(r"(?P<symbol>[£$€])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)")
 _CODE_RE = re.compile(r"(?<![\w.])[A-Za-z0-9]*(?:[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*(?:[-./][A-Za-z0-9]+)*")
 # A word a "no" fact uses is supported only when negated: by a negation shortly before it ("no remote
 # control", "does not include a remote"), or by the "no" value restated after it ("Faxing: N").
@@ -128,9 +129,15 @@ class SentenceJudge:
             if not quantity_re.fullmatch(m.group(0)) and work.take(m.start(), m.end()):
                 work.add(m.group(0), "model", self.index.code_support(m.group(0)),
                          f"'{m.group(0)}' is a model code or name the facts do not mention")
+        for m in _CURRENCY_RE.finditer(sentence):
+            if work.take(m.start(), m.end()):
+                work.add(m.group(0), "number", self.index.currency_support(m.group("symbol"), m.group("amount")),
+                         f"'{m.group(0)}' is a price the facts do not state")
         for q in find_quantities(sentence):
             if work.take(q.start, q.end):
                 work.add(q.label, "number", self.index.quantity_support(q), self._number_reason(q))
+        for m in quantity_regex().finditer(sentence):
+            self._group_claim(work, m)
         for m in _COMPATIBILITY_RE.finditer(sentence):
             content = [w for w, _, _ in words(m.group("object")) if self._is_content(w)]
             missing = [w for w in content if not self.index.has_stem(stem(w))]
@@ -138,6 +145,19 @@ class SentenceJudge:
             work.add(m.group(0), "compatibility", support,
                      f"'{m.group(0)}': the facts do not mention {', '.join(missing)}")
             work.take(m.start("object"), m.end("object"))
+
+    def _group_claim(self, work: "_Work", match: re.Match[str]) -> None:
+        """Numbers written as a group ("200x234") must be one fact's group when a fact groups any of them:
+        each number being stated somewhere is not enough ("200x234 resolution" from a brightness of 200 and
+        a resolution of 480 x 234). Groups of separately stated numbers (width, depth, height) still pass."""
+        if not number_group(match):
+            return
+        supports = [set(self.index.quantity_support(q)) for q in find_quantities(match.group(0))]
+        if not any(self.index.grouped(i) for ids in supports for i in ids):
+            return
+        together = [i for i in set.intersection(*supports) if self.index.grouped(i)] if supports else []
+        work.add(match.group(0), "number", sorted(together, key=fact_order),
+                 f"'{match.group(0)}': no fact states these numbers together")
 
     def _word_claims(self, work: "_Work") -> tuple[list[str], list[str]]:
         """Single-word claims (number words, absolute words, colours, materials, names) and the content

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from chains.units import NUMBER_PATTERN, Quantity, find_quantities, implied_dimension, parse_number, same_quantity
+from chains.units import (
+    NUMBER_PATTERN,
+    Quantity,
+    find_quantities,
+    implied_dimension,
+    parse_number,
+    quantity_regex,
+    same_quantity,
+)
 from chains.vocabulary import stem, words
 from copydesk.domain import Fact
 
@@ -98,6 +107,19 @@ class FactIndex:
         pattern = _code_regex(key)
         return [item.fact.id for item in self.facts if key in item.compact and pattern.search(item.text)]
 
+    def grouped(self, fact_id: str) -> bool:
+        """Does the fact write numbers as a group ("480 x 234", "40 x 30 x 8.8 cm")?"""
+        return fact_id in self._grouped_ids
+
+    @cached_property
+    def _grouped_ids(self) -> frozenset[str]:
+        return frozenset(item.fact.id for item in self.facts if any(number_group(m) for m in quantity_regex().finditer(item.text)))
+
+    def currency_support(self, symbol: str, written: str) -> list[str]:
+        """Facts stating this amount of money, written with the same symbol."""
+        needle = re.compile(rf"{re.escape(symbol)}\s?{re.escape(written)}(?![\d.,]*\d)")
+        return [item.fact.id for item in self.facts if needle.search(item.text)]
+
     def pattern_support(self, pattern: re.Pattern[str], matched: str) -> list[str]:
         key = compact(matched)
         return [item.fact.id for item in self.facts
@@ -111,12 +133,21 @@ class FactIndex:
         return [item.fact.id for item in self.facts if needle in item.text.lower()]
 
 
+def number_group(match: re.Match[str]) -> list[str]:
+    """The numbers of a quantity match written as a group ("200x234", "40 x 30 x 8.8"); [] for one number or
+    a range."""
+    parts = re.split(r"\s*[x×]\s*", match.group("numbers"), flags=re.IGNORECASE)
+    return parts if len(parts) > 1 and all(_NUMBER_RE.fullmatch(p) for p in parts) else []
+
+
 def _index(fact_id: str, text: str, fact: Fact | None) -> IndexedFact:
     quantities = find_quantities(text)
-    # Digits glued to words in catalog blobs ("Scale1:72") still count as stated numbers.
+    # Digits glued to words in catalog blobs ("Scale1:72") still count as stated numbers; digits inside a
+    # code or name ("Dream2Reality", "B00A3J2TTI": a letter right after them) do not.
     covered = {(q.start, q.end) for q in quantities}
     for match in _NUMBER_RE.finditer(text):
-        if not any(start <= match.start() < end for start, end in covered):
+        inside_word = text[match.end() : match.end() + 1].isalpha()
+        if not inside_word and not any(start <= match.start() < end for start, end in covered):
             quantities.append(Quantity(parse_number(match.group(0)), match.group(0), None, match.start(), match.end()))
     stand_in = fact or Fact(id=fact_id, name="", value=text, source_id="")
     if fact is not None and re.fullmatch(NUMBER_PATTERN, fact.value.strip()):
