@@ -29,6 +29,7 @@ from generators.text.numbers import numbers_in
 _LEAD = re.compile(
     r"^\s*(?:(?:title|bullet(?: point)?|description|answer|product(?: title)?)\s*:\s*|[-*•·]\s+|\d+[.)]\s+)", re.I
 )
+_CODE_LABEL = re.compile(r"(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{6,}")  # "B00SDHUHBE", "CF226X"
 # New-token budgets per step (each also capped by settings.max_new_tokens): a title or bullet the model has
 # not finished by then is rambling, and every token costs about 0.1-0.5 s on a busy 2-core CPU.
 TITLE_TOKENS = 28
@@ -257,9 +258,12 @@ def adds_words(text: str, name: str) -> bool:
 
 
 def starts_with_label(text: str, facts: Sequence[Fact]) -> bool:
-    """A fact line echoed as a title ("Brand: DYMO LabelWriter")."""
-    head = text.split(":", 1)[0].strip().lower() if ":" in text else None
-    return head is not None and any(head == f.name.lower() for f in facts)
+    """A fact line echoed as a title ("Brand: DYMO LabelWriter"), or a code used as a label
+    ("B00SDHUHBE: Transformers Robots in Disguise", an ASIN heading a bullet)."""
+    head = text.split(":", 1)[0].strip() if ":" in text else None
+    if head is None:
+        return False
+    return bool(_CODE_LABEL.fullmatch(head)) or any(head.lower() == f.name.lower() for f in facts)
 
 
 def repetitive(text: str, repeats: int = 3) -> bool:

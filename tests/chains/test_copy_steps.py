@@ -57,6 +57,9 @@ def test_accept_rejects_a_bullet_that_only_repeats_the_product_name() -> None:
     labelled = Candidate("Dimensions: 15.2 x 15.2 x 4 cm", ["F9"], -0.3)
     outcome = StepOutcome("bullet 2", [measurement, labelled], generated=2, dropped=[])
     assert accept(outcome, min_words=4, cites={"F9"}, beyond=name).passed == [labelled]
+    asin = Candidate("B00SDHUHBE: a motorised engine for ages 3 years and up", ["F9"], -0.1)  # an ASIN as a label
+    outcome = StepOutcome("bullet 3", [asin, labelled], generated=2, dropped=[])
+    assert accept(outcome, min_words=4, cites={"F9"}, beyond=name).passed == [labelled]
 
 
 def test_accept_rejects_a_title_that_echoes_a_fact_line() -> None:
