@@ -12,8 +12,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from chains.fact_index import FactIndex, fact_order, number_group
-from chains.units import Quantity, find_quantities, quantity_regex, unit_table
+from chains.fact_index import FactIndex, fact_order
+from chains.units import Quantity, find_quantities, number_group, quantity_regex, unit_table
 from chains.vocabulary import (
     absolutes,
     certifications,
@@ -155,7 +155,7 @@ class SentenceJudge:
         supports = [set(self.index.quantity_support(q)) for q in find_quantities(match.group(0))]
         if not any(self.index.grouped(i) for ids in supports for i in ids):
             return
-        together = [i for i in set.intersection(*supports) if self.index.grouped(i)] if supports else []
+        together = [i for i in set.intersection(*supports) if self.index.grouped(i)]
         work.add(match.group(0), "number", sorted(together, key=fact_order),
                  f"'{match.group(0)}': no fact states these numbers together")
 

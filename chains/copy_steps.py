@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from chains.prompts import render
 from chains.sentences import split_sentences
-from chains.verifier import GroundingVerifier
 from chains.units import unit_table
+from chains.verifier import GroundingVerifier
 from chains.vocabulary import stem, stems_of, stopwords, words
 from copydesk.domain import Claim, Fact
 from copydesk.settings import Settings

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from chains.units import (
     NUMBER_PATTERN,
     Quantity,
     find_quantities,
     implied_dimension,
+    number_group,
     parse_number,
     quantity_regex,
     same_quantity,
@@ -113,7 +113,9 @@ class FactIndex:
 
     @cached_property
     def _grouped_ids(self) -> frozenset[str]:
-        return frozenset(item.fact.id for item in self.facts if any(number_group(m) for m in quantity_regex().finditer(item.text)))
+        return frozenset(
+            item.fact.id for item in self.facts if any(number_group(m) for m in quantity_regex().finditer(item.text))
+        )
 
     def currency_support(self, symbol: str, written: str) -> list[str]:
         """Facts stating this amount of money, written with the same symbol."""
@@ -131,13 +133,6 @@ class FactIndex:
             return list(self.stem_facts.get(stem(phrase), []))
         needle = phrase.lower()
         return [item.fact.id for item in self.facts if needle in item.text.lower()]
-
-
-def number_group(match: re.Match[str]) -> list[str]:
-    """The numbers of a quantity match written as a group ("200x234", "40 x 30 x 8.8"); [] for one number or
-    a range."""
-    parts = re.split(r"\s*[x×]\s*", match.group("numbers"), flags=re.IGNORECASE)
-    return parts if len(parts) > 1 and all(_NUMBER_RE.fullmatch(p) for p in parts) else []
 
 
 def _index(fact_id: str, text: str, fact: Fact | None) -> IndexedFact:

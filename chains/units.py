@@ -112,6 +112,13 @@ def quantity_regex() -> re.Pattern[str]:
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
 
 
+def number_group(match: re.Match[str]) -> list[str]:
+    """The numbers of a `quantity_regex` match written as a group ("200x234", "40 x 30 x 8.8"); [] for one
+    number or a range."""
+    parts = re.split(r"\s*[x×]\s*", match.group("numbers"), flags=re.IGNORECASE)
+    return parts if len(parts) > 1 and all(_NUMBER_RE.fullmatch(p) for p in parts) else []
+
+
 _AGE_BEFORE = re.compile(r"\b(?:ages?|aged)\s*:?\s*(?:from\s*|of\s*)?$", re.IGNORECASE)
 
 
