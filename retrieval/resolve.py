@@ -13,10 +13,12 @@ the scores of 20 typical references over the sample catalog (examples/catalog, 3
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from copydesk.domain import ProductMatch, Resolution
+from copydesk.errors import InputError
 from retrieval.documents import normalise, product_from_metadata
 
 FOUND_SCORE = 0.65
@@ -25,11 +27,40 @@ SURE_SCORE = 0.85
 SURE_MARGIN = 0.05
 CANDIDATE_SCORE = 0.45
 MAX_EXACT = 20  # an exact key shared by more products than this is reported with the first 20
+# The longest title in the sample and shared catalogs has 536 characters; a reference several times longer
+# is not a product name, and Slack allows 40,000 characters in a message.
+MAX_REFERENCE_CHARS = 2000
 
 _EAN = re.compile(r"^\d{8,14}$")
-_CODE_TOKEN = re.compile(r"[\w./-]*\d[\w./-]*")
+# Runs of code characters, then a digit test: one pattern "[\w./-]*\d[\w./-]*" rescans a long run with no
+# digit from every start position (quadratic: 11 s for a 40,000-letter word). Both of these are linear.
+_WORD = re.compile(r"[\w./-]+")
+_DIGIT = re.compile(r"\d")
+# Invisible characters (zero-width spaces, bidi marks, BOMs, control characters, lone surrogates) come
+# with text pasted from web pages; nobody means them as part of a SKU.
+_INVISIBLE = {"Cc", "Cf", "Cs"}
 
 Search = Callable[[str, int], list[ProductMatch]]
+
+
+def clean_reference(reference: str) -> str:
+    """The reference as a person sees it: invisible characters dropped (tab and newline become spaces).
+
+    InputError for one longer than MAX_REFERENCE_CHARS, so nothing reads a whole pasted document.
+    """
+    if len(reference) > MAX_REFERENCE_CHARS:
+        raise InputError(
+            f"That product reference is {len(reference):,} characters long; the limit is {MAX_REFERENCE_CHARS:,}.",
+            hint="Name the product by its SKU, EAN, model number or title.",
+        )
+    visible = (" " if c.isspace() else c for c in reference if c.isspace() or unicodedata.category(c) not in _INVISIBLE)
+    return "".join(visible).strip()
+
+
+def code_tokens(text: str) -> list[str]:
+    """Model-number candidates: runs of letters, digits and ./- that hold a digit and 4+ characters."""
+    found = (t for t in _WORD.findall(text) if len(t) >= 4 and _DIGIT.search(t))
+    return sorted({normalise(t.strip("./-")) for t in found})
 
 
 def _exact(collection: Any, where: dict[str, Any], matched_on: str) -> list[ProductMatch]:
@@ -62,7 +93,7 @@ def exact_lookups(collection: Any, reference: str) -> Resolution | None:
         if decided:
             return decided
     # A model number inside a longer reference ("the Hornby R1151 set"): only codes with a digit count.
-    tokens = sorted({normalise(t.strip("./-")) for t in _CODE_TOKEN.findall(reference) if len(t) >= 4})
+    tokens = code_tokens(reference)
     if tokens and len(tokens) <= 10:
         return _decide(reference, _exact(collection, {"model_key": {"$in": tokens}}, "model"))
     return None
@@ -81,7 +112,7 @@ def semantic_decision(reference: str, matches: list[ProductMatch]) -> Resolution
 
 
 def resolve(collection: Any, search: Search, reference: str, limit: int = 5) -> Resolution:
-    reference = reference.strip()
+    reference = clean_reference(reference)
     if not reference:
         return Resolution(status="not_found", query=reference)
     exact = exact_lookups(collection, reference)
@@ -90,4 +121,4 @@ def resolve(collection: Any, search: Search, reference: str, limit: int = 5) -> 
     return semantic_decision(reference, search(reference, limit))
 
 
-__all__ = ["resolve", "FOUND_SCORE", "FOUND_MARGIN", "CANDIDATE_SCORE"]
+__all__ = ["resolve", "clean_reference", "code_tokens", "FOUND_SCORE", "FOUND_MARGIN", "CANDIDATE_SCORE", "MAX_REFERENCE_CHARS"]

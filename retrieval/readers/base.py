@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 from copydesk.errors import InputError
 
@@ -53,49 +55,142 @@ def sniff_text(path: Path) -> str:
 
 
 def csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | str]]]:
-    """Header and (line, row) pairs of a CSV file; a row that cannot be read comes as (line, reason)."""
-    handle = path.open("r", encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(handle, restkey=_EXTRA, strict=True)
+    """Header and (line, row) pairs of a CSV file; a row that cannot be read comes as (line, reason).
+
+    Lines are physical lines of the file, counted as they are read (a quoted cell may span several).
+    A byte that is not UTF-8 spoils only its own row. A quote that opens and does not close where it
+    should would swallow the lines after it: that row is reported and those lines are read again as rows.
+    """
+    # surrogateescape: a bad byte becomes a marker in its own row instead of an error raised for the
+    # whole decoded block (that lost 161 good rows and blamed line 241 for a byte on line 402).
+    handle = path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
+    lines = _Lines(handle)
+    reader = csv.reader(lines, strict=True)
     try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-    except (csv.Error, UnicodeDecodeError) as error:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as error:
         handle.close()
         raise InputError(f"{path}: the CSV header cannot be read ({error}).", hint="Check the file is UTF-8 CSV.") from error
-    if not header or all(not name for name in header):
+    if not header or all(not name for name in header) or not_utf8("".join(header)):
         handle.close()
-        raise InputError(f"{path} has no CSV header row.", hint="The first row must name the columns.")
-    reader.fieldnames = header
+        raise InputError(f"{path} has no UTF-8 CSV header row.", hint="The first row must name the columns.")
 
     def rows() -> Iterator[tuple[int, dict[str, str] | str]]:
         with handle:
             while True:
-                line = reader.line_num + 1
+                lines.taken = []
+                start = lines.number + 1
                 try:
-                    row = next(reader)
+                    fields: list[str] | None = next(reader)
+                    problem = ""
                 except StopIteration:
                     return
                 except csv.Error as error:
-                    yield line, f"malformed CSV ({error})"
-                    continue
-                except UnicodeDecodeError as error:
-                    yield line, f"not UTF-8 text ({error.reason}); the rest of the file cannot be read"
-                    return
-                if _EXTRA in row:
-                    yield line, f"{len(header) + len(row[_EXTRA])} fields where the header has {len(header)}"
-                elif any(value is None for value in row.values()):
-                    count = sum(value is not None for value in row.values())
-                    if count == 1 and not next(iter(row.values())):
-                        continue  # a blank line
-                    yield line, f"{count} fields where the header has {len(header)}"
-                else:
-                    yield line, row
+                    fields, problem = None, f"malformed CSV ({error})"
+                if fields is not None and len(fields) != len(header) and fields != [""] * len(fields):
+                    problem = f"{len(fields)} fields where the header has {len(header)}"
+                if len(lines.taken) > 1 and _swallowed(lines.taken, len(header), bool(problem)):
+                    yield start, _read_again(lines, start, problem or "the lines after it look like rows")
+                elif problem:
+                    where = f" (lines {start}-{lines.number})" if len(lines.taken) > 1 else ""
+                    yield start, problem + where
+                elif fields and any(fields):
+                    yield _utf8_row(dict(zip(header, fields)), lines.taken, start)
 
     return header, rows()
 
 
-_EXTRA = "\x00extra"
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^>]*>", re.IGNORECASE)
+class _Lines:
+    """A text file's physical lines, numbered, with a way to hand some out again (after a broken quote)."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self.handle = handle
+        self.number = 0  # of the last line handed out
+        self.taken: list[str] = []  # the lines handed out since the caller last emptied it
+        self.pending: list[str] = []  # lines to hand out again, the next one last
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.pending.pop() if self.pending else next(self.handle)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+
+def _fields_alone(line: str) -> int:
+    """How many fields a line holds on its own, quotes read as plain characters."""
+    try:
+        return len(next(csv.reader([line], quoting=csv.QUOTE_NONE), []))
+    except csv.Error:
+        return 0
+
+
+def _swallowed(taken: list[str], width: int, failed: bool) -> bool:
+    """True when a record over several lines is a broken quote rather than a cell with line breaks.
+
+    A broken quote starts on a line that is a whole row by itself. When the record then failed, that is
+    enough; when it parsed (the quote closed further down), every line it took must be a whole row, or a
+    real cell with commas on its first line ("Bright, warm") would be taken for one.
+    """
+    if _fields_alone(taken[0]) != width:
+        return False
+    return failed or all(_fields_alone(line) == width for line in taken[1:])
+
+
+def _read_again(lines: _Lines, start: int, problem: str) -> str:
+    again = lines.taken[1:]
+    lines.pending.extend(reversed(again))
+    lines.number = start
+    return (f"broken quoting: a quoted field opens on this line and runs over the next {len(again)} line(s) "
+            f"({problem}); this row is skipped and those lines are read as rows of their own")
+
+
+def _utf8_row(row: dict[str, str], taken: list[str], start: int) -> tuple[int, dict[str, str] | str]:
+    for column, value in row.items():
+        reason = not_utf8(value)
+        if reason:
+            line = start + next(i for i, text in enumerate(taken) if not_utf8(text))
+            return line, f"{reason} in column {column!r}"
+    return start, row
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as errors="surrogateescape" keeps them
+
+
+def not_utf8(text: str) -> str | None:
+    """Why `text` (decoded with errors="surrogateescape") cannot be used, or None when it is UTF-8."""
+    found = _NOT_UTF8.search(text)
+    if not found:
+        return None
+    return f"not UTF-8 text (byte 0x{ord(found.group()) - 0xDC00:02X}; save the file as UTF-8)"
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line, record) for each line of a JSON-lines file; (line, reason) for one that is not a JSON object."""
+    with path.open("r", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            reason = not_utf8(line)
+            if reason:
+                yield number, reason
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as error:
+                yield number, f"not valid JSON ({getattr(error, 'msg', error)})"
+                continue
+            except RecursionError:
+                yield number, "JSON nested too deeply"
+                continue
+            yield (number, record) if isinstance(record, dict) else (number, "not a JSON object")
+
+
+# [^<>], not [^>]: a tag cannot hold "<", and stopping there keeps text full of "<" linear to scan.
+_TAG = re.compile(r"<[^<>]+>")
+_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^<>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 

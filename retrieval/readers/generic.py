@@ -14,7 +14,7 @@ from typing import Any
 
 from copydesk.domain import Product, SourceRef
 from copydesk.errors import InputError
-from retrieval.readers.base import RowError, clean_text, csv_rows, format_number, strip_html
+from retrieval.readers.base import RowError, clean_text, csv_rows, format_number, json_lines, not_utf8, strip_html
 from retrieval.readers.mapping import FIELDS, ColumnMapping
 
 Record = dict[str, Any]
@@ -78,42 +78,47 @@ def product_from_record(record: Record, fields: dict[str, str], mapping: ColumnM
 
 def json_records(path: Path) -> Iterator[tuple[int, Record | str]]:
     """(line or record number, record) pairs from JSON lines or a JSON document; (n, reason) for bad ones."""
-    with path.open("r", encoding="utf-8-sig") as handle:
+    with path.open("r", encoding="utf-8-sig", errors="surrogateescape") as handle:
         head = handle.read(1 << 16).lstrip()
-    if head.startswith("[") or (head.startswith("{") and _is_one_document(path)):
-        yield from _json_array(path)
+    document = _one_document(path) if head.startswith(("[", "{")) else None
+    if head.startswith("[") or document is not None:
+        yield from _json_array(path, document)
         return
-    with path.open("r", encoding="utf-8-sig") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as error:
-                yield line_no, f"not valid JSON ({error.msg})"
-                continue
-            yield (line_no, record) if isinstance(record, dict) else (line_no, "not a JSON object")
+    yield from json_lines(path)
 
 
-def _is_one_document(path: Path) -> bool:
-    """True for one JSON object (possibly over many lines), False for JSON lines (one object per line)."""
+def _read_json(path: Path) -> Any:
+    # Bad bytes are kept as markers (surrogateescape) and reported per record by _json_array.
+    return json.loads(path.read_text(encoding="utf-8-sig", errors="surrogateescape"))
+
+
+def _one_document(path: Path) -> Any:
+    """The parsed file when it is one JSON value (possibly over many lines); None for JSON lines."""
     try:
-        json.loads(path.read_text(encoding="utf-8-sig"))
-    except ValueError:
-        return False
-    return True
+        return _read_json(path)
+    except (ValueError, RecursionError):
+        return None
 
 
-def _json_array(path: Path) -> Iterator[tuple[int, Record | str]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except ValueError as error:
-        raise InputError(f"{path} is not valid JSON: {error}.", hint="Give a JSON array of products or JSON lines.") from error
+def _json_array(path: Path, data: Any) -> Iterator[tuple[int, Record | str]]:
+    if data is None:
+        try:
+            data = _read_json(path)
+        except ValueError as error:
+            raise InputError(f"{path} is not valid JSON: {error}.", hint="Give a JSON array of products or JSON lines.") from error
+        except RecursionError as error:
+            raise InputError(f"{path}: the JSON is nested too deeply.", hint="Give one flat object per product.") from error
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         data = data.get("products", lists[0] if len(lists) == 1 else [data])
+    if not isinstance(data, list):
+        raise InputError(f"{path} holds a JSON {type(data).__name__}, not products.", hint="Give a JSON array of product objects.")
     for index, record in enumerate(data, start=1):
-        yield (index, record) if isinstance(record, dict) else (index, "not a JSON object")
+        if not isinstance(record, dict):
+            yield index, "not a JSON object"
+            continue
+        reason = not_utf8(json.dumps(record, ensure_ascii=False))
+        yield (index, reason) if reason else (index, record)
 
 
 def read_generic(path: Path, records: Iterator[tuple[int, Record | str]], header: list[str],
@@ -134,6 +139,8 @@ def read_generic(path: Path, records: Iterator[tuple[int, Record | str]], header
                 yield product_from_record(record, fields, mapping, file, line)
             except ValueError as error:
                 yield RowError(file, line, str(error))
+            except RecursionError:
+                yield RowError(file, line, "a value is nested too deeply")
 
     return products()
 

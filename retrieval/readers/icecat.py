@@ -8,7 +8,6 @@ varies between products (processor frequency: GHz or MHz; memory: GB or MB) are 
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.domain import Product, SourceRef
-from retrieval.readers.base import RowError, clean_text, format_number
+from retrieval.readers.base import RowError, clean_text, format_number, json_lines
 
 SIGNATURE_KEYS = {"id", "title", "supplier"}
 
@@ -135,14 +134,11 @@ def product_from_record(record: dict[str, Any], file: str, line: int) -> Product
 
 def read_icecat(path: Path) -> Iterator[Product | RowError]:
     file = str(path)
-    with path.open("r", encoding="utf-8-sig") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("the line is not a JSON object")
-                yield product_from_record(record, file, line_no)
-            except (ValueError, TypeError) as error:
-                yield RowError(file, line_no, f"not an Icecat product: {error}")
+    for line_no, record in json_lines(path):
+        if isinstance(record, str):
+            yield RowError(file, line_no, f"not an Icecat product: {record}")
+            continue
+        try:
+            yield product_from_record(record, file, line_no)
+        except (ValueError, TypeError) as error:
+            yield RowError(file, line_no, f"not an Icecat product: {error}")

@@ -19,13 +19,41 @@ from copydesk.errors import InputError
 
 SUFFIXES = (".md", ".mdx", ".markdown", ".txt")
 MAX_CHUNK_CHARS = 1500
+# The largest real guide in the shared data has 17 kB. A 5 MB file took 290 s to embed on a CPU; 512 kB
+# is about 350 chunks, half a minute.
+MAX_GUIDE_BYTES = 512 * 1024
 RULE_KEYS = set(BrandRules.model_fields)
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# The closing #s are stripped in Python: "(.*?)\s*#*\s*$" backtracks cubically on a long line of spaces
+# (12 s for a 2,000-space heading line).
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _JSX_TAG = re.compile(r"</?[A-Za-z][\w.]*(?:\s[^<>]*?)?/?>", re.DOTALL)
 _JSX_EXPR = re.compile(r"\{[^{}\n]*\}")
 _FENCED_BLOCK = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$)", re.MULTILINE | re.DOTALL)
+
+
+class _NoAliases(yaml.SafeLoader):
+    """safe_load without aliases: rules never need `*name`, and nested aliases expand exponentially
+    (a 383-byte front matter became 3.2 GB when its title was turned into text)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter", mark)
+        return super().compose_node(parent, index)
+
+
+def parse_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line ("## Tone ##" -> (2, "Tone")), else None."""
+    match = _HEADING.match(line)
+    if not match:
+        return None
+    text = match.group(2).strip()
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1].isspace()):  # a closing sequence, not "C#"
+        text = closed.strip()
+    return len(match.group(1)), text
 
 
 @dataclass
@@ -44,9 +72,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     for end in range(1, len(lines)):
         if lines[end].strip() in ("---", "..."):
             try:
-                data = yaml.safe_load("\n".join(lines[1:end])) or {}
+                data = yaml.load("\n".join(lines[1:end]), Loader=_NoAliases) or {}
             except yaml.YAMLError as error:
                 raise InputError(f"The YAML front matter is not valid YAML: {error}") from error
+            except RecursionError as error:
+                raise InputError("The YAML front matter is nested too deeply.") from error
             if not isinstance(data, dict):
                 raise InputError("The front matter must be a YAML mapping (key: value lines).")
             return data, "\n".join(lines[end + 1 :]), end + 1
@@ -96,9 +126,11 @@ def _split_long(text: str) -> list[str]:
             pieces.append(current)
             current = ""
         current = f"{current}\n\n{paragraph}".strip() if current else paragraph
-        while len(current) > MAX_CHUNK_CHARS:
-            pieces.append(current[:MAX_CHUNK_CHARS])
-            current = current[MAX_CHUNK_CHARS:]
+        if len(current) > MAX_CHUNK_CHARS:
+            # Cut by index: slicing the rest off again and again copies a long paragraph quadratically.
+            keep = len(current) % MAX_CHUNK_CHARS or MAX_CHUNK_CHARS
+            pieces.extend(current[i:i + MAX_CHUNK_CHARS] for i in range(0, len(current) - keep, MAX_CHUNK_CHARS))
+            current = current[len(current) - keep:]
     if current.strip():
         pieces.append(current)
     return pieces
@@ -112,10 +144,10 @@ def chunk_by_heading(body: str, title: str, first_line: int) -> list[tuple[str, 
     for offset, line in enumerate(body.split("\n")):
         if _FENCE.match(line):
             in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match:
-            level, heading = len(match.group(1)), match.group(2).strip()
-            trail = [(lvl, h) for lvl, h in trail if lvl < level] + [(level, heading)]
+        found = None if in_fence else parse_heading(line)
+        if found:
+            level = found[0]
+            trail = [(lvl, h) for lvl, h in trail if lvl < level] + [found]
             path = " > ".join(h for _, h in trail)
             if trail[0][1] != title and title:
                 path = f"{title} > {path}"
@@ -133,7 +165,13 @@ def chunk_by_heading(body: str, title: str, first_line: int) -> list[tuple[str, 
 
 
 def parse_guide(path: Path) -> ParsedGuide:
-    """Read one guide file; InputError (naming the file) for unreadable text or bad rules."""
+    """Read one guide file; InputError (naming the file) for unreadable text, bad rules or a file too large."""
+    size = path.stat().st_size
+    if size > MAX_GUIDE_BYTES:
+        raise InputError(
+            f"{path} is {size / 1024:,.0f} kB; a style guide may be at most {MAX_GUIDE_BYTES // 1024} kB.",
+            hint="Keep the brand's writing rules in the guide, or split a long guide into one file per topic.",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
@@ -155,9 +193,12 @@ def parse_guide(path: Path) -> ParsedGuide:
             raise InputError(f"{path}: invalid brand rules in the front matter ({problems}).") from error
     if path.suffix.lower() == ".mdx":
         body = strip_mdx(body)
-    title = str(front.get("title") or "").strip()
+    title = front.get("title") or ""
+    if not isinstance(title, str):
+        raise InputError(f"{path}: the front matter's title must be text, not {type(title).__name__}.")
+    title = title.strip()
     if not title:
-        first_heading = next((m.group(2) for m in map(_HEADING.match, body.split("\n")) if m), None)
+        first_heading = next((found[1] for found in map(parse_heading, body.split("\n")) if found), None)
         title = first_heading or path.stem.replace("-", " ").replace("_", " ").capitalize()
     return ParsedGuide(title=title, rules=rules, sections=chunk_by_heading(body, title, used_lines + 1), notes=notes)
 
