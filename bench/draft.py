@@ -82,8 +82,8 @@ def bare_generate(generator, call: Call, *, steps: int | None = None) -> float:
 
 def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from chains.copy import CopyChain
-    from chains.drafts import DraftStore
+    from chains.drafting import CopyChain
+    from copydesk.state.drafts import DraftStore
     from copydesk.paths import SHARED_DATA_DIR
     from copydesk.settings import Settings
     from generators.text.factory import load_text_generator
@@ -111,7 +111,7 @@ def main() -> int:
     for sku in skus:
         first: list[float] = []
         started = time.perf_counter()
-        result = chain.draft(sku, on_text=lambda delta: first or first.append(time.perf_counter()))
+        result = chain.draft(chain.catalog.product(sku), on_text=lambda delta: first or first.append(time.perf_counter()))
         draft_s = time.perf_counter() - started
         calls, recorder.calls = recorder.calls, []
         bare_s = sum(bare_generate(generator, call) for call in calls)

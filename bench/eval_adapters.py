@@ -4,7 +4,7 @@
         --products heldout/icecat-electronics.jsonl --products heldout/amazon-uk-toys.csv \
         --limit 15 --out OUT [--time-budget 150]
 
-Each model runs `chains.eval.run_eval` (what `copydesk eval` runs) on the same held-out rows, then
+Each model runs `chains.evaluation.run.run_eval` (what `copydesk eval` runs) on the same held-out rows, then
 one table compares them. Written to run on a GPU machine that has torch and transformers but no
 Chroma: the eval uses no brand, so its scratch catalog is never consulted, and this driver hands it
 none instead of opening a Chroma store (`_NoCatalog`). Everything else is the eval's own code.
@@ -17,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-import chains.eval as evaluation
+import chains.evaluation.run as evaluation
 from copydesk.settings import Settings
 from generators.text import load_text_generator
 from generators.text.factory import clear_cache
@@ -75,7 +75,7 @@ def compare(results: dict[str, dict]) -> dict:
 
 def compare_common(evals: dict[str, Path], dataset: str | None = None) -> dict:
     """Side by side on the products every run evaluated (a run cut by its time budget did fewer)."""
-    from chains.metrics import distinct_n
+    from chains.evaluation.metrics import distinct_n
 
     runs = {name: json.loads(path.read_text(encoding="utf-8")) for name, path in evals.items()}
     common = set.intersection(*({p["sku"] for p in r["per_product"] if dataset in (None, p["dataset"])}

@@ -25,8 +25,9 @@ from transformers.generation.streamers import BaseStreamer
 
 from generators.text.base import ChatMessage
 from generators.text.constraints import LogprobRecorder, NumberConstraint, StopOnText
-from generators.text.local import TransformersGenerator, choose_device
-from generators.text.numbers import NumberTrie
+from generators.text.loading import choose_device
+from generators.text.local import TransformersGenerator
+from generators.text.number_trie import NumberTrie
 from generators.text.streaming import CandidateStreamer
 
 RESULTS = Path(__file__).parent / "results"

@@ -112,7 +112,7 @@ def serve_bare(port: int, api_url: str) -> None:
     from slack_bolt import App
     from slack_sdk import WebClient
 
-    from bot.slack.http import HttpServer
+    from bot.slack.http_server import HttpServer
 
     app = App(client=WebClient(token="xoxb-bench", base_url=api_url), signing_secret=SIGNING_SECRET,
               process_before_response=False)

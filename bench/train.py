@@ -31,7 +31,7 @@ def main() -> None:
 
     import torch
 
-    from chains.training_data import write_training_data
+    from chains.training_data.examples import write_training_data
     from copydesk.settings import Settings
     from generators.text.builtin import builtin_model_dir
     from generators.training import SFTConfig, train_sft

@@ -20,10 +20,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from chains.template import template_draft
-from chains.units import find_quantities
-from chains.verifier import GroundingVerifier
-from chains.vocabulary import colours, group_of, materials, stem, stems_of
+from chains.drafting import template_draft
+from chains.grounding import find_quantities
+from chains.grounding import GroundingVerifier
+from chains.grounding.vocabulary import colours, group_of, materials, stem, stems_of
 from copydesk.domain import BrandRules, Fact, Product
 from copydesk.paths import SHARED_DATA_DIR
 from retrieval.facts import facts_for

@@ -15,7 +15,7 @@ from bot.engine import ConversationEngine, Turn
 from bot.engine.replies import ImageReply, Reply
 from bot.engine.text import render_text
 from bot.services import Services
-from bot.state import BotState
+from copydesk.state.threads import BotState
 
 PROMPT = "you> "
 BYE = {"quit", "exit", "bye", ":q"}

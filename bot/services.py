@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from copydesk.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily below: `copydesk --help` must not load torch or chromadb
-    from chains.copy import CopyChain
-    from chains.drafts import DraftStore
-    from chains.images import ImageService
+    from chains.drafting import CopyChain
+    from copydesk.state.drafts import DraftStore
+    from chains.images.service import ImageService
     from generators.images.pipeline import ImageGenerator
     from generators.text.base import TextGenerator
     from retrieval.catalog import Catalog
@@ -41,14 +41,14 @@ class Services:
 
     @cached_property
     def drafts(self) -> DraftStore:
-        from chains.drafts import DraftStore
+        from copydesk.state.drafts import DraftStore
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         return DraftStore(self.settings.db_path)
 
     @cached_property
     def copy_chain(self) -> CopyChain:
-        from chains.copy import CopyChain
+        from chains.drafting import CopyChain
 
         return CopyChain(self.catalog, self.text_generator, self.drafts, self.settings)
 
@@ -63,7 +63,7 @@ class Services:
 
     @cached_property
     def image_service(self) -> ImageService:
-        from chains.images import ImageService
+        from chains.images.service import ImageService
 
         text_generator = self.text_generator if self.settings.image_prompt_with_llm else None
         return ImageService(self.catalog, self.image_generator, text_generator, self.settings)

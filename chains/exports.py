@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from chains.drafts import DraftStore
+from copydesk.state.drafts import DraftStore
 from copydesk.domain import Draft
 from copydesk.errors import InputError
 from retrieval.catalog import Catalog

@@ -149,6 +149,7 @@ class Draft(BaseModel):
     facts_used: list[str] = Field(default_factory=list)
     dropped_claims: list[Claim] = Field(default_factory=list)
     violations: list[str] = Field(default_factory=list)
+    repairs: list[str] = Field(default_factory=list)  # what the brand and channel rules changed, in words
     scores: DraftScores = Field(default_factory=DraftScores)
     origin: Literal["model", "template", "edit"] = "model"
     instruction: str | None = None

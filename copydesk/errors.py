@@ -25,7 +25,11 @@ class InputError(CopydeskError):
 
 
 class NotFoundError(CopydeskError):
-    """A product, brand, draft or model that was asked for does not exist."""
+    """A product, brand, draft or model that was asked for does not exist; `candidates`: the closest, if any."""
+
+    def __init__(self, message: str, *, hint: str | None = None, candidates: list | None = None) -> None:
+        self.candidates = candidates or []
+        super().__init__(message, hint=hint)
 
 
 class AmbiguousError(CopydeskError):

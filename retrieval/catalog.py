@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.domain import BrandRules, Product, ProductMatch, Resolution, StyleChunk, StyleGuide
-from copydesk.errors import ConfigError, NotFoundError
+from copydesk.errors import AmbiguousError, ConfigError, InputError, NotFoundError
 from copydesk.settings import Settings
 from retrieval import resolve as resolving
 from retrieval.documents import product_from_metadata
@@ -85,6 +85,22 @@ class Catalog:
 
     def resolve(self, reference: str, limit: int = 5) -> Resolution:
         return resolving.resolve(self.products, self.search, reference, limit)
+
+    def product(self, reference: str) -> Product:
+        """The one product a reference names: the single place a resolution becomes an error.
+        AmbiguousError carries the candidates (the bot turns them into buttons); NotFoundError the closest."""
+        reference = reference.strip()
+        if not reference:
+            raise InputError("Say which product: a SKU, EAN, model number or product name.")
+        resolution = self.resolve(reference)
+        if resolution.status == "found" and resolution.product is not None:
+            return resolution.product
+        if resolution.status == "ambiguous":
+            names = "; ".join(f"{m.product.sku} ({m.product.title[:60]})" for m in resolution.candidates[:5])
+            raise AmbiguousError(f"{reference!r} matches several products: {names}.", resolution.candidates,
+                                 hint="Repeat the request with one of these SKUs.")
+        raise NotFoundError(f"No product in the catalog matches {reference!r}.", candidates=resolution.candidates,
+                            hint="Check the SKU or EAN, or find it with `copydesk search QUERY`.")
 
     # --- style guides -------------------------------------------------------------
     def ingest_styles(self, path: Path, brand: str) -> IngestReport:

@@ -25,8 +25,8 @@ def feedback_command(
     """Approvals, edits, Regenerate presses and thumbs as SFT examples and preference pairs."""
     from dataclasses import asdict
 
-    from chains.drafts import DraftStore
-    from chains.feedback_export import export_feedback
+    from copydesk.state.drafts import DraftStore
+    from chains.training_data.feedback import export_feedback
     from retrieval.catalog import Catalog
 
     settings = load_settings()
@@ -48,7 +48,7 @@ def drafts_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The approved drafts (latest approved version of each) as CSV or a Shopify product import."""
-    from chains.drafts import DraftStore
+    from copydesk.state.drafts import DraftStore
     from chains.exports import export_approved
     from copydesk.errors import InputError
     from retrieval.catalog import Catalog

@@ -10,7 +10,7 @@ import typer
 from bot.cli.common import console, err_console, load_settings, print_json
 
 if TYPE_CHECKING:
-    from chains.images import ImageOutcome
+    from chains.images.service import ImageOutcome
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def image_command(
 ) -> None:
     """Make a product image with the configured Stable Diffusion model (COPYDESK_IMAGE_MODEL)."""
     from bot.services import Services
-    from chains.images import ImageService
+    from chains.images.service import ImageService
 
     settings = load_settings()
     services = Services(settings)
@@ -43,10 +43,11 @@ def image_command(
     use_llm = settings.image_prompt_with_llm if llm_prompt is None else llm_prompt
     text_generator = services.text_generator if use_llm else None
     service = ImageService(services.catalog, services.image_generator, text_generator, settings)
+    product = services.catalog.product(reference)
     if as_json:
-        outcome = service.create(reference, scene=scene, brand=brand, seed=seed, steps=steps, size=size, init_image=photo)
+        outcome = service.create(product, scene=scene, brand=brand, seed=seed, steps=steps, size=size, init_image=photo)
     else:
-        outcome = _with_progress(service, reference, scene=scene, brand=brand, seed=seed, steps=steps, size=size,
+        outcome = _with_progress(service, product, scene=scene, brand=brand, seed=seed, steps=steps, size=size,
                                  init_image=photo)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(outcome.result.png)
@@ -59,12 +60,12 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
         return handle.read(max_bytes + 1)
 
 
-def _with_progress(service, reference: str, **request) -> ImageOutcome:
+def _with_progress(service, product, **request) -> ImageOutcome:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(TextColumn("denoising"), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task("image", total=None)
-        return service.create(reference, on_step=lambda k, n: bar.update(task, completed=k, total=n), **request)
+        return service.create(product, on_step=lambda k, n: bar.update(task, completed=k, total=n), **request)
 
 
 def _show(outcome: ImageOutcome, out: Path, as_json: bool) -> None:

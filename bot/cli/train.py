@@ -38,7 +38,7 @@ def data_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON"),
 ) -> None:
     """Build (facts + brand style -> copy) examples from catalog rows that carry human copy."""
-    from chains.training_data import write_training_data
+    from chains.training_data.examples import write_training_data
 
     settings = load_settings()
     catalog = None
@@ -127,7 +127,7 @@ def rank_command(
     """Phase 3: generate K candidates per prompt, keep the best verified one, fine-tune on those; repeat."""
     from dataclasses import asdict
 
-    from chains.rank_training import RankOptions, rank_train
+    from chains.training_data.rank_retrain import RankOptions, rank_train
 
     settings = load_settings()
     options = RankOptions(rounds=rounds, candidates=candidates, limit=limit, max_steps=max_steps, epochs=epochs,

@@ -1,7 +1,7 @@
 """The ONE conversation engine: a message or button press in a thread -> replies. Slack, the terminal chat
 and the tests all drive this class; only the transport around it differs.
 
-It parses intent (bot/engine/intents.py), keeps thread state (bot/state.py), calls the chains through
+It parses intent (bot/engine/intents.py), keeps thread state (copydesk/state/threads.py), calls the chains through
 `bot.services.Services`, and returns plain reply objects (bot/engine/replies.py).
 """
 
@@ -24,9 +24,10 @@ from bot.engine.replies import (
     InfoReply, Reply,
 )
 from bot.engine.turns import NoProgress, Press, Progress, Turn
-from bot.state import BotState, ThreadState
+from chains.drafting import refine_draft
+from copydesk.state.threads import BotState, ThreadState
 from copydesk.domain import Draft, Feedback, Product
-from copydesk.errors import InputError, NotFoundError
+from copydesk.errors import AmbiguousError, InputError, NotFoundError
 from retrieval.facts import facts_for
 
 if TYPE_CHECKING:
@@ -67,6 +68,15 @@ class ConversationEngine:
             return [error_reply(error, context=f"thread={press.thread_key} action={press.action}")]
         finally:
             self.state.save_thread(thread)
+
+    def react(self, channel_id: str, message_ts: str, kind: str, user: str | None) -> bool:
+        """A reaction (thumbs up/down) on a message that shows a draft becomes feedback on that version.
+        False when the message shows no draft (any other message in the channel)."""
+        found = self.state.draft_for_message(channel_id, message_ts)
+        if not found:
+            return False
+        self._feedback(self.services.drafts.get(found[0], found[1]), kind, user)
+        return True
 
     # --- messages ----------------------------------------------------------------------
     def _dispatch(self, intent: Intent, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
@@ -118,8 +128,7 @@ class ConversationEngine:
             return [product]
         progress.status(f"Drafting copy for {product.sku}: {product.title[:80]}…")
         result = self.services.copy_chain.draft(
-            product.sku, brand=thread.brand or self.settings.default_brand,
-            channel=thread.channel or self.settings.default_channel, variants=variants, user=turn.user,
+            product, brand=thread.brand, channel=thread.channel, variants=variants, user=turn.user,
             channel_id=turn.channel_id, on_text=progress.text)
         thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
         self._remember_draft(thread, result.draft)
@@ -133,9 +142,10 @@ class ConversationEngine:
 
     def _refine_with(self, thread: ThreadState, turn: Turn, progress: Progress, instruction: str) -> list[Reply]:
         if thread.draft_id is None:
-            return [InfoReply("There is no draft in this thread yet. Ask me to `draft` a product first.")]
+            return [InfoReply("There is no draft in this thread yet: name a product first, e.g. `draft SKU-123`.")]
         progress.status(f"Refining {thread.draft_id}: {instruction[:80]}…")
-        result = self.services.copy_chain.refine(thread.draft_id, instruction, user=turn.user, on_text=progress.text)
+        result = refine_draft(self.services.copy_chain, thread.draft_id, instruction, user=turn.user,
+                              on_text=progress.text)
         self._remember_draft(thread, result.draft)
         return [DraftReply(result.draft, result.product, result.facts, list(result.notes),
                            heading=f"Draft {result.draft.draft_id} v{result.draft.version} ({instruction[:60]})")]
@@ -201,7 +211,7 @@ class ConversationEngine:
         progress.status(f"Rendering an image of {product.sku}…")
         started = time.perf_counter()
         outcome = self.services.image_service.create(
-            product.sku, scene=scene, brand=brand or thread.brand or self.settings.default_brand, seed=seed,
+            product, scene=scene, brand=brand or thread.brand, seed=seed,
             init_image=init_image, on_step=progress.step)
         result = outcome.result
         thread.sku, thread.image_seed, thread.scene = product.sku, result.seed, scene
@@ -245,20 +255,20 @@ class ConversationEngine:
 
     # --- helpers ------------------------------------------------------------------------------
     def _product(self, reference: str | None, thread: ThreadState, *, then: str) -> Product | ChoiceReply:
-        """Resolve a reference; ambiguous -> buttons to pick from, unknown -> the closest matches."""
+        """Resolve a reference (Catalog.product); ambiguous -> buttons to pick from, unknown -> the closest."""
         if not reference:
             raise InputError("Which product do you mean?", hint="Name a SKU, EAN or product name.")
-        resolution = self.services.catalog.resolve(reference)
-        if resolution.status == "found" and resolution.product is not None:
-            return resolution.product
-        thread.pending = then
-        if resolution.status == "ambiguous":
-            return ChoiceReply(f"“{reference}” matches several products. Which one?", resolution.candidates, then)
-        closest = resolution.candidates or self.services.catalog.search(reference, limit=5)
-        if not closest:
-            raise NotFoundError(f"No product in the catalog matches “{reference}”.",
-                                hint="Check the SKU, or load it with `copydesk ingest products FILE`.")
-        return ChoiceReply(f"No product matches “{reference}” exactly. The closest ones:", closest[:5], then)
+        try:
+            return self.services.catalog.product(reference)
+        except AmbiguousError as error:
+            thread.pending = then
+            return ChoiceReply(f"“{reference}” matches several products. Which one?", error.candidates, then)
+        except NotFoundError as error:
+            closest = error.candidates or self.services.catalog.search(reference, limit=5)
+            if not closest:
+                raise
+            thread.pending = then
+            return ChoiceReply(f"No product matches “{reference}” exactly. The closest ones:", closest[:5], then)
 
     def _get_product(self, sku: str) -> Product:
         product = self.services.catalog.get(sku)

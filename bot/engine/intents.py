@@ -101,7 +101,8 @@ def parse(text: str, *, has_draft: bool, brands: list[str] | None = None) -> Int
                           variants=variants)
     if _ONLY_SKU.fullmatch(rest):  # a bare SKU/EAN starts a new draft, even in a thread with one
         return Intent("draft", message, reference=_reference(rest), brand=brand, channel=channel, variants=variants)
-    if has_draft:  # "shorter", "warmer tone", "for Amazon", "use the Acme voice"
+    if has_draft or _looks_like_instruction(rest):  # "shorter", "warmer tone", "for Amazon", "use the Acme voice"
+        # Without a draft the engine answers that there is nothing to refine yet, rather than searching for "shorter".
         return Intent("refine", message, instruction=message, brand=brand, channel=channel)
     if (brand or channel) and not rest:
         return Intent("settings", message, brand=brand, channel=channel)
@@ -148,8 +149,13 @@ def _settings_in(message: str, brands: list[str]) -> tuple[str | None, str | Non
     return brand, channel, _tidy(rest)
 
 
+_INSTRUCTION = re.compile(
+    r"^\s*(?:make it|make the|write it|rewrite|more\b|less\b|shorter|longer|warmer|cooler|friendlier|punchier|"
+    r"simpler|(?:a bit|much|way) (?:shorter|longer|warmer)|tone it|shorten|expand)", re.I)
+
+
 def _looks_like_instruction(text: str) -> bool:
-    return bool(re.match(r"^\s*(make it|make the|write it|rewrite|more|less|shorter|longer|warmer|cooler)", text, re.I))
+    return bool(_INSTRUCTION.match(text))
 
 
 def _reference(text: str) -> str:

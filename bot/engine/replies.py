@@ -1,5 +1,5 @@
 """What the conversation engine answers: plain typed objects. Renderers turn them into Block Kit
-(bot/engine/blocks.py) or terminal text (bot/engine/text.py); the engine never formats for a transport.
+(bot/slack/blocks.py) or terminal text (bot/engine/text.py); the engine never formats for a transport.
 """
 
 from __future__ import annotations

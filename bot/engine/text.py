@@ -41,6 +41,8 @@ def render_text(reply: Reply) -> str:
         if draft.dropped_claims:
             lines.append("Removed (not supported by the catalog): "
                          + "; ".join(f"\"{c.text}\" ({c.reason or c.kind})" for c in draft.dropped_claims))
+        if draft.repairs:
+            lines.append("Changed by the rules: " + "; ".join(draft.repairs))
         if draft.violations:
             lines.append("Style issues left: " + "; ".join(draft.violations))
         lines += [f"Note: {note}" for note in reply.notes]

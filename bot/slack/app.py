@@ -21,7 +21,7 @@ from bot.engine import ConversationEngine
 from bot.engine.help import SUGGESTED_PROMPTS
 from bot.slack.bot import SlackBot, Where
 from bot.slack.pool import WorkPool
-from bot.state import BotState
+from copydesk.state.threads import BotState
 from copydesk.errors import ConfigError
 from copydesk.settings import Settings
 

@@ -21,7 +21,7 @@ from bot.engine.failures import error_reply
 from bot.engine.replies import ACTION_PICK, InfoReply, Reply
 from bot.slack.pool import WorkPool
 from bot.slack.thread import Capabilities, SlackThread
-from bot.state import BotState
+from copydesk.state.threads import BotState
 from copydesk.domain import Feedback
 from copydesk.errors import InputError, RateLimitedError
 from copydesk.settings import Settings
@@ -140,10 +140,7 @@ class SlackBot:
         item = event.get("item") or {}
         if kind is None or item.get("type") != "message":
             return
-        found = self.state.draft_for_message(item.get("channel", ""), item.get("ts", ""))
-        if found:
-            self.engine.services.drafts.record_feedback(
-                Feedback(draft_id=found[0], version=found[1], kind=kind, user=event.get("user")))
+        self.engine.react(item.get("channel", ""), item.get("ts", ""), kind, event.get("user"))
 
     # --- internals ------------------------------------------------------------------------------------
     def thread_for(self, where: Where) -> SlackThread:

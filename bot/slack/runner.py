@@ -11,8 +11,8 @@ from bot.engine import ConversationEngine
 from bot.services import Services
 from bot.slack.app import create_app
 from bot.slack.bot import SlackBot
-from bot.slack.http import HttpServer
-from bot.state import BotState
+from bot.slack.http_server import HttpServer
+from copydesk.state.threads import BotState
 from copydesk.errors import ConfigError
 from copydesk.settings import Settings
 

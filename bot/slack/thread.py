@@ -4,7 +4,7 @@
   workspace supports it; elsewhere one message is posted and updated at most once per
   `settings.stream_update_interval_s`;
 - image progress is one message "step k of N", updated at most once per interval;
-- replies are rendered to Block Kit (bot/engine/blocks.py) and posted with `thread_ts`; images and exports go
+- replies are rendered to Block Kit (bot/slack/blocks.py) and posted with `thread_ts`; images and exports go
   up with `files_upload_v2` into the thread.
 Every Web API call goes through the app's WebClient, whose retry handlers deal with 429s and 5xx.
 """
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.engine.blocks import SlackMessage, SlackUpload, render
+from bot.slack.blocks import SlackMessage, SlackUpload, render
 from bot.engine.replies import Reply
-from bot.state import BotState
+from copydesk.state.threads import BotState
 
 log = logging.getLogger("copydesk.bot")
 

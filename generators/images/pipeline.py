@@ -26,7 +26,7 @@ from copydesk.errors import ConfigError, ModelError, UnsupportedRequestError
 from copydesk.settings import Settings
 from generators.images.device import Placement, apply_placement, pick_placement
 from generators.images.modes import Mode, PreparedJob, prepare
-from generators.images.queue import JobQueue, StepCallback, Ticket
+from generators.images.job_queue import JobQueue, StepCallback, Ticket
 
 log = logging.getLogger(__name__)
 

@@ -5,6 +5,6 @@ Importing this package is cheap; torch and transformers load with the first mode
 
 from generators.text.base import ChatMessage, Generation, OnText, TextGenerator
 from generators.text.factory import load_text_generator
-from generators.text.numbers import numbers_in
+from generators.text.number_trie import numbers_in
 
 __all__ = ["ChatMessage", "Generation", "OnText", "TextGenerator", "load_text_generator", "numbers_in"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 from transformers import LogitsProcessor, StoppingCriteria
 
-from generators.text.numbers import DIGIT, SEPARATORS, NumberTrie, Verdict, number_tail
+from generators.text.number_trie import DIGIT, SEPARATORS, NumberTrie, Verdict, number_tail
 
 # Generated tokens decoded to find the number being written; longer than any real number in tokens.
 TAIL_WINDOW = 48

@@ -7,14 +7,22 @@ from pathlib import Path
 
 from copydesk.errors import ModelError
 
+def choose_device():  # -> (torch.device, torch.dtype); torch is imported lazily
+    import torch
+
+    """CUDA in bf16 (fp16 on cards without bf16) when there is a GPU, else the CPU in float32."""
+    if torch.cuda.is_available():
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.device("cuda"), dtype
+    return torch.device("cpu"), torch.float32
+
+
 ADAPTER_HINT = "Set COPYDESK_LLM_ADAPTER to a folder written by `copydesk train sft` for this base model, or unset it."
 
 
 def load_model_and_tokenizer(path: str | Path, *, adapter: str | Path | None = None):
     """(model on the chosen device, tokenizer). Never downloads: only local folders and cached ids."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from generators.text.local import choose_device
 
     device, dtype = choose_device()
     source = str(path)

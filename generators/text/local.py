@@ -16,19 +16,12 @@ from transformers import GenerationConfig, LogitsProcessorList, StoppingCriteria
 
 from copydesk.errors import InputError, ModelError
 from generators.text.base import ChatMessage, Generation, OnText
+from generators.text.loading import load_model_and_tokenizer
 from generators.text.constraints import LogprobRecorder, NumberConstraint, NumberTokens, StopOnText
-from generators.text.numbers import NumberTrie, without_open_number
+from generators.text.number_trie import NumberTrie, without_open_number
 from generators.text.streaming import CandidateStreamer, cut_at_stop
 
 log = logging.getLogger(__name__)
-
-
-def choose_device() -> tuple[torch.device, torch.dtype]:
-    """CUDA in bf16 (fp16 on cards without bf16) when there is a GPU, else the CPU in float32."""
-    if torch.cuda.is_available():
-        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return torch.device("cuda"), dtype
-    return torch.device("cpu"), torch.float32
 
 
 class TransformersGenerator:
@@ -51,7 +44,6 @@ class TransformersGenerator:
     def from_pretrained(
         cls, path: str | Path, *, adapter: str | Path | None = None, threads: int = 0, name: str | None = None
     ) -> TransformersGenerator:
-        from generators.text.loading import load_model_and_tokenizer
 
         if threads > 0:
             torch.set_num_threads(threads)

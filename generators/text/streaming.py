@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from transformers.generation.streamers import BaseStreamer
 
 from generators.text.base import OnText
-from generators.text.numbers import NumberTrie, without_open_number
+from generators.text.number_trie import NumberTrie, without_open_number
 
 
 def cut_at_stop(text: str, stops: Sequence[str]) -> tuple[str, bool]:

@@ -119,8 +119,8 @@ def http_bot(slack: SlackStandIn, make_services) -> Iterator[RunningHttpBot]:
 def start_http_bot(slack: SlackStandIn, make_services, **overrides: Any) -> Iterator[RunningHttpBot]:
     from bot.engine import ConversationEngine
     from bot.slack.app import create_app
-    from bot.slack.http import HttpServer
-    from bot.state import BotState
+    from bot.slack.http_server import HttpServer
+    from copydesk.state.threads import BotState
 
     services = make_services(slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
                              slack_api_url=slack.api_url, **overrides)

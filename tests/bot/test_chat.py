@@ -54,3 +54,23 @@ def test_chat_loop_reads_until_quit(make_services):
     lines = iter(["help", "quit"])
     TerminalChat(make_services(), out=out).run(read=lambda prompt: next(lines))
     assert "What copydesk can do" in out.getvalue()
+
+
+def test_a_refinement_word_with_no_draft_yet_asks_for_a_product_instead_of_searching(make_services):
+    chat = TerminalChat(make_services(), out=io.StringIO(), thread="fresh")
+    for words in ("shorter", "make it warmer", "more technical"):
+        [reply] = chat.say(words)
+        assert isinstance(reply, InfoReply), words
+        assert reply.text.startswith("There is no draft in this thread yet: name a product first"), reply.text
+
+
+def test_a_thumbs_up_reaction_is_recorded_through_the_engine(make_services, sample_catalog):
+    services = make_services()
+    chat = TerminalChat(services, out=io.StringIO(), thread="react")
+    [draft] = chat.say(f"draft {sample_catalog.products[0].sku}")
+    services_engine = chat.engine
+    services_engine.state.remember_message("C1", "111.222", draft.draft.draft_id, draft.draft.version)
+    assert services_engine.react("C1", "111.222", "thumbs_up", "U9") is True
+    assert services_engine.react("C1", "999.000", "thumbs_up", "U9") is False
+    kinds = [f.kind for f in services.drafts.feedback() if f.draft_id == draft.draft.draft_id]
+    assert kinds == ["thumbs_up"]

@@ -41,8 +41,8 @@ def test_data_sft_rank_then_serve_the_adapter(tmp_path: Path, tiny_lm_dir: Path,
     assert (tmp_path / "phase3" / "adapter_model.safetensors").is_file()
 
     # Served like any adapter: COPYDESK_LLM_ADAPTER, through the text model's own loader, and it drafts.
-    from chains.copy import CopyChain
-    from chains.drafts import DraftStore
+    from chains.drafting.chain import CopyChain
+    from copydesk.state.drafts import DraftStore
     from copydesk.settings import Settings
     from generators.text import ChatMessage, load_text_generator
     from retrieval.readers import read_products

@@ -45,13 +45,14 @@ def test_text_to_image_writes_a_png_of_the_asked_size_and_reports_progress(gener
     assert result.timings["generate_s"] > 0 and "queue_wait_s" in result.timings
 
 
-def test_runs_on_the_cpu_in_float32_without_a_gpu(generator):
+def test_runs_in_float32_on_the_cpu_and_in_half_precision_on_a_gpu(generator):
     import torch
 
     if torch.cuda.is_available():
-        pytest.skip("this machine has a GPU")
-    assert generator.placement.device == "cpu" and generator.placement.dtype == torch.float32
-    assert generator.base.unet.dtype == torch.float32
+        assert generator.placement.device == "cuda" and generator.placement.dtype in (torch.float16, torch.bfloat16)
+    else:
+        assert generator.placement.device == "cpu" and generator.placement.dtype == torch.float32
+        assert generator.base.unet.dtype == torch.float32
 
 
 def test_same_seed_same_image_and_another_seed_another_image(generator):

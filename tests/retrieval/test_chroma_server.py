@@ -41,8 +41,7 @@ def _wait_for_heartbeat(port: int, server: subprocess.Popen, timeout_s: float = 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    if not CHROMA_CLI.exists():
-        pytest.skip(f"no chroma CLI at {CHROMA_CLI}")
+    assert CHROMA_CLI.exists(), f"no chroma CLI at {CHROMA_CLI}: chromadb installs it; rerun `make setup`"
     port = _free_port()
     server = subprocess.Popen(
         [str(CHROMA_CLI), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],

@@ -15,7 +15,7 @@ def test_socket_mode_round_trip(slack, make_services):
 
     from bot.engine import ConversationEngine
     from bot.slack.app import create_app
-    from bot.state import BotState
+    from copydesk.state.threads import BotState
 
     services = make_services(slack_bot_token="xoxb-test-token", slack_app_token="xapp-test-token",
                              slack_api_url=slack.api_url)

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.engine.replies import InfoReply
 from bot.slack.thread import PREVIEW_LABEL, Capabilities, SlackThread
-from bot.state import BotState
+from copydesk.state.threads import BotState
 
 
 def _thread(slack, tmp_path, interval: float, capabilities: Capabilities | None = None) -> SlackThread:

@@ -1,0 +1,1 @@
+"""Evaluation of drafts against baselines and human copy, and its reports."""

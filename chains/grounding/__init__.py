@@ -1,0 +1,13 @@
+"""The grounding verifier: finds the factual claims in copy and checks each against the product's facts
+(numbers and units, colours, materials, names, absolutes). Other packages import from here, not from its modules."""
+
+from chains.grounding.fact_index import fact_order
+from chains.grounding.sentences import split_sentences
+from chains.grounding.units import find_quantities, same_quantity, unit_table
+from chains.grounding.verifier import CheckedText, GroundingVerifier, title_rejected
+from chains.grounding.vocabulary import colours, generic_words, group_of, stem, stems_of, stopwords, words
+
+__all__ = [
+    "CheckedText", "GroundingVerifier", "colours", "fact_order", "find_quantities", "generic_words", "group_of",
+    "same_quantity", "split_sentences", "stem", "stems_of", "stopwords", "title_rejected", "unit_table", "words",
+]

@@ -1,0 +1,1 @@
+"""Stored state: threads, processed events, drafts and their versions, feedback and approvals."""

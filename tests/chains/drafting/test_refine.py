@@ -1,0 +1,124 @@
+"""Refine: instruction parsing, new versions, and refusing facts the catalog lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chains.drafting.chain import CopyChain
+from copydesk.state.drafts import DraftStore
+from chains.drafting.refine import refine_draft, Change, facts_about, parse_instruction
+from chains.rules import check_rules
+from copydesk.domain import Fact
+from copydesk.errors import UnsupportedRequestError
+from tests.chains.drafting.fixtures import XEROX_SKU, shared_env
+from tests.chains.drafting.test_chain import assert_all_supported
+
+
+@pytest.fixture(scope="module")
+def env(shared_data: Path, tiny_lm_dir: Path):
+    return shared_env(shared_data, tiny_lm_dir)
+
+
+@pytest.fixture
+def chain(env) -> CopyChain:
+    settings, catalog = env
+    return CopyChain(catalog, None, DraftStore(settings.db_path), settings)
+
+
+def _length(draft) -> int:
+    return len(draft.title) + sum(map(len, draft.bullets)) + len(draft.description)
+
+
+@pytest.mark.parametrize(
+    ("instruction", "expected"),
+    [
+        ("shorter", [Change("shorter")]),
+        ("Make it more concise please", [Change("shorter")]),
+        ("longer, with more detail", [Change("longer")]),
+        ("more playful", [Change("tone", "more playful")]),
+        ("warmer", [Change("tone", "warmer and friendlier")]),
+        ("a bit more formal", [Change("tone", "more formal")]),
+        ("for Amazon", [Change("channel", "amazon")]),
+        ("shorter and for shopify", [Change("channel", "shopify"), Change("shorter")]),
+        ("use the Pebble voice", [Change("brand", "pebble")]),
+        ("mention the warranty", [Change("mention", "warranty")]),
+        ("Highlight the page yield.", [Change("mention", "page yield")]),
+    ],
+)
+def test_parse_instruction(instruction: str, expected: list[Change]) -> None:
+    assert parse_instruction(instruction) == expected
+
+
+def test_parse_instruction_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(UnsupportedRequestError, match="shorter"):
+        parse_instruction("blorp the frobnicator")
+
+
+def test_facts_about_matches_names_and_values_plural_insensitively() -> None:
+    facts = [Fact(id="F1", name="Warranty period", value="2 years", source_id="p"),
+             Fact(id="F2", name="Colour", value="Black", source_id="p"),
+             Fact(id="F3", name="Black toner page yield", value="23000", source_id="p")]
+    assert [f.id for f in facts_about("warranties", facts)] == ["F1"]
+    assert [f.id for f in facts_about("the page yield", facts)] == ["F3"]
+    assert facts_about("battery life", facts) == []
+
+
+def test_shorter_gives_a_shorter_version_two(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    result = refine_draft(chain, first.draft_id, "shorter", user="U2")
+    second = result.draft
+    assert (second.draft_id, second.version) == (first.draft_id, 2)
+    assert _length(second) < _length(first)
+    assert second.instruction == "shorter"
+    assert chain.store.parent(first.draft_id, 2) == 1
+    assert_all_supported(second, result.product)
+
+
+def test_missing_fact_is_refused_with_what_to_do(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    with pytest.raises(UnsupportedRequestError) as raised:
+        refine_draft(chain, first.draft_id, "mention the warranty")
+    message = str(raised.value)
+    assert "no fact about 'warranty'" in message and "re-ingest" in message
+    assert [d.version for d in chain.store.versions(first.draft_id)] == [1]  # nothing stored
+
+
+def test_mention_an_existing_fact_puts_it_first(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    second = refine_draft(chain, first.draft_id, "mention the page yield").draft
+    assert "23000" in second.bullets[0]
+    assert second.version == 2
+
+
+def test_channel_switch_applies_that_channels_rules(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU), channel="generic").draft
+    result = refine_draft(chain, first.draft_id, "for Amazon")
+    assert result.draft.channel == "amazon"
+    rules = chain.context(result.product, brand=None, channel="amazon").rules
+    assert check_rules(result.draft, rules, "amazon") == []
+
+
+def test_brand_switch_drafts_again_in_that_voice(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    second = refine_draft(chain, first.draft_id, "use the pebble voice").draft
+    assert (second.brand, second.version) == ("pebble", 2)
+
+
+def test_tone_without_a_model_is_refused(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    with pytest.raises(UnsupportedRequestError, match="text model"):
+        refine_draft(chain, first.draft_id, "more playful")
+
+
+def test_tone_with_the_tiny_model_is_verified_and_honest(env) -> None:
+    from generators.text.factory import load_text_generator
+
+    settings, catalog = env
+    chain = CopyChain(catalog, load_text_generator(settings), DraftStore(settings.db_path), settings)
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    result = refine_draft(chain, first.draft_id, "more playful")
+    assert result.draft.version == 2
+    assert_all_supported(result.draft, result.product)
+    assert any("playful" in note for note in result.notes)
