@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from copydesk.redact import MASK, Redactor
 
 Channel = Literal["generic", "amazon", "shopify"]
 
@@ -133,15 +136,36 @@ class Settings(BaseSettings):
     def slack_configured(self) -> bool:
         return self.slack_bot_token is not None
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret: the tokens, keys and signing secret, and passwords inside URLs."""
+        values: list[str] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                values.append(value.get_secret_value())
+            elif isinstance(value, str) and "://" in value:
+                try:
+                    values.append(urlsplit(value).password or "")
+                except ValueError:  # not a URL after all
+                    continue
+        return [v for v in values if v]
+
+    def redactor(self) -> Redactor:
+        """Masks these settings' secrets (and any recognisable token or URL password) in text."""
+        return Redactor(self.secret_values())
+
     def masked(self) -> dict[str, Any]:
-        """The effective configuration with secrets masked, for `copydesk config`."""
+        """The effective configuration, safe to show (`copydesk config`): a set secret shows as ***, in full,
+        and URLs lose their passwords."""
+        redactor = self.redactor()
         shown: dict[str, Any] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, SecretStr):
-                secret = value.get_secret_value()
-                value = (secret[:4] + "…" + "*" * 6) if len(secret) > 8 else "******"
+                value = MASK if value.get_secret_value() else ""
             elif isinstance(value, Path):
                 value = str(value)
+            elif isinstance(value, str):
+                value = redactor(value)
             shown[name] = value
         return shown
