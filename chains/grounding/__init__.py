@@ -4,10 +4,10 @@
 from chains.grounding.fact_index import fact_order
 from chains.grounding.sentences import split_sentences
 from chains.grounding.units import find_quantities, same_quantity, unit_table
-from chains.grounding.verifier import CheckedText, GroundingVerifier, title_rejected
+from chains.grounding.verifier import VERIFIER_VERSION, CheckedText, GroundingVerifier, title_rejected
 from chains.grounding.vocabulary import colours, generic_words, group_of, stem, stems_of, stopwords, words
 
 __all__ = [
-    "CheckedText", "GroundingVerifier", "colours", "fact_order", "find_quantities", "generic_words", "group_of",
+    "VERIFIER_VERSION", "CheckedText", "GroundingVerifier", "colours", "fact_order", "find_quantities", "generic_words", "group_of",
     "same_quantity", "split_sentences", "stem", "stems_of", "stopwords", "title_rejected", "unit_table", "words",
 ]

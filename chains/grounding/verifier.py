@@ -25,6 +25,9 @@ from chains.grounding.fact_index import FactIndex
 from chains.grounding.sentences import split_sentences
 from copydesk.domain import Claim, Draft, Fact, Product
 
+# Bumped whenever what the verifier accepts changes; results and eval reports name the version that counted.
+VERIFIER_VERSION = "1"
+
 
 @dataclass
 class CheckedText:
