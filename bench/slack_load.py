@@ -143,7 +143,7 @@ def baseline(conversations: int) -> dict:
     return {"ack": percentiles(acks), "statuses_ok": all(s == 200 for s in statuses),
             "answered_once": sum(v == 1 for v in counts.values()),
             "answered_twice_or_more": sum(v > 1 for v in counts.values()),
-            "note": "bare Bolt does not de-duplicate Slack's retries: each conversation is answered twice"}
+            "note": "counted from the stand-in's recorded replies; bare Bolt has no de-duplication of retries"}
 
 
 def copydesk_run(conversations: int, workers: int, llm: str, home: Path, llm_threads: int) -> dict:

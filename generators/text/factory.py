@@ -46,7 +46,7 @@ def _build(settings: Settings) -> TextGenerator:
                 "COPYDESK_LLM_ADAPTER is applied by the local model only, but COPYDESK_LLM_API_BASE is set.",
                 hint="Serve the adapter from your model server (e.g. vLLM --lora-modules) and unset COPYDESK_LLM_ADAPTER.",
             )
-        from generators.text.openai_http import OpenAICompatibleGenerator
+        from generators.text.openai_server import OpenAICompatibleGenerator
 
         return OpenAICompatibleGenerator(
             settings.llm_api_base,

@@ -14,7 +14,7 @@ from copydesk.errors import ModelError
 from copydesk.settings import Settings
 from generators.text import ChatMessage, TextGenerator, load_text_generator
 from generators.text.factory import clear_cache
-from generators.text.openai_http import OpenAICompatibleGenerator
+from generators.text.openai_server import OpenAICompatibleGenerator
 
 MESSAGES = [ChatMessage("system", "Be brief."), ChatMessage("user", "Title for a 27 inch monitor")]
 
@@ -118,13 +118,31 @@ def test_streams_every_candidate(generator: TextGenerator) -> None:
     assert events[0][0] == 0 and events[1][0] == 1  # interleaved as the server sent them
 
 
-def test_server_errors_are_model_errors(server: str) -> None:
-    broken = OpenAICompatibleGenerator(server, model="broken")
-    with pytest.raises(ModelError, match="answered 500"):
+def test_server_errors_are_model_errors_without_the_body(server: str) -> None:
+    broken = OpenAICompatibleGenerator(server, model="broken", max_retries=0)
+    with pytest.raises(ModelError, match="answered 500") as raised:
         broken.generate(MESSAGES)
-    unreachable = OpenAICompatibleGenerator("http://127.0.0.1:9", model="x", timeout_s=2)
+    assert "model crashed" not in str(raised.value)  # the upstream body goes to the log, not to users
+    unreachable = OpenAICompatibleGenerator("http://127.0.0.1:9", model="x", timeout_s=2, max_retries=0)
     with pytest.raises(ModelError, match="did not answer"):
         unreachable.generate(MESSAGES)
+
+
+def test_retries_a_failing_server_before_giving_up(server: str) -> None:
+    StandIn.requests.clear()
+    with pytest.raises(ModelError):
+        OpenAICompatibleGenerator(server, model="broken", max_retries=1).generate(MESSAGES)
+    assert len(StandIn.requests) == 2  # the SDK's retry with backoff, then the error
+
+
+def test_credentials_in_the_server_url_never_reach_a_message(caplog) -> None:
+    leaky = OpenAICompatibleGenerator("http://llmuser:LLMPASSWORD@127.0.0.1:9/v1", model="x", api_key="sk-secret-key-42",
+                                      timeout_s=2, max_retries=0)
+    with pytest.raises(ModelError) as raised:
+        leaky.generate(MESSAGES)
+    shown = str(raised.value) + leaky.name + caplog.text
+    assert "LLMPASSWORD" not in shown and "llmuser" not in shown and "sk-secret-key-42" not in shown
+    assert "127.0.0.1:9" in str(raised.value)
 
 
 def test_score_is_not_offered_by_the_chat_api(generator: TextGenerator) -> None:
