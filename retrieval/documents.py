@@ -19,6 +19,7 @@ MAX_ATTRIBUTES = 12
 
 PRODUCT_KEY = "product"
 HASH_KEY = "content_hash"
+SOURCE_KEY = "source"  # file:row it was last read from, kept apart so a move is seen without parsing the JSON
 
 
 def normalise(text: str) -> str:
@@ -40,9 +41,14 @@ def embed_text(product: Product) -> str:
     return "\n".join(parts)[:MAX_EMBED_CHARS]
 
 
-def content_hash(product: Product) -> str:
-    """Changes when the product or the way it is embedded changes (then it is embedded again)."""
-    payload = product.model_dump_json() + "\n" + embed_text(product)
+def content_hash(product: Product, text: str | None = None) -> str:
+    """Changes when the product or the text it is embedded by (`text`, else embed_text) changes.
+
+    Where it was read from (file and row) is left out: the same content read by another path, or with
+    the rows in another order, is not embedded again (for the Icecat file that was 74 minutes).
+    """
+    text = embed_text(product) if text is None else text
+    payload = product.model_dump_json(exclude={"source"}) + "\n" + text
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -51,6 +57,7 @@ def product_metadata(product: Product, digest: str) -> dict[str, Any]:
         "sku_key": normalise(product.sku),
         "title_key": normalise(product.title),
         HASH_KEY: digest,
+        SOURCE_KEY: str(product.source or ""),
         PRODUCT_KEY: product.model_dump_json(),
     }
     if product.model:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.domain import Product, SourceRef
-from retrieval.documents import HASH_KEY, content_hash, embed_text, product_metadata
+from retrieval.documents import (HASH_KEY, PRODUCT_KEY, SOURCE_KEY, content_hash, embed_text,
+                                 product_from_metadata, product_metadata)
 from retrieval.embeddings import Embedder
 from retrieval.readers import ColumnMapping, RowError, read_products
 from retrieval.report import IngestReport, RowProblem
@@ -41,10 +42,22 @@ def _batches(items: Iterable[Product], size: int) -> Iterator[list[Product]]:
 
 def write_batch(collection: Any, embedder: Embedder, batch: list[Product], report: IngestReport) -> None:
     digests = [content_hash(p) for p in batch]
-    stored = collection.get(ids=[p.sku for p in batch], include=["metadatas"])
-    known = {i: (m or {}).get(HASH_KEY) for i, m in zip(stored["ids"], stored["metadatas"])}
-    fresh = [(p, d) for p, d in zip(batch, digests) if known.get(p.sku) != d]
+    stored = collection.get(ids=[p.sku for p in batch], include=["metadatas", "documents"])
+    known = {i: (m or {}, d) for i, m, d in zip(stored["ids"], stored["metadatas"], stored["documents"])}
+    fresh: list[tuple[Product, str]] = []
+    moved: list[tuple[Product, str]] = []  # same content, read from another file or row: new metadata only
+    for product, digest in zip(batch, digests):
+        metadata, document = known.get(product.sku, ({}, None))
+        if metadata.get(HASH_KEY) == digest:
+            if metadata.get(SOURCE_KEY) != str(product.source or ""):
+                moved.append((product, digest))
+        elif metadata and _stored_digest(metadata, document) == digest:
+            moved.append((product, digest))  # stored under an older kind of hash
+        else:
+            fresh.append((product, digest))
     report.unchanged += len(batch) - len(fresh)
+    if moved:
+        collection.update(ids=[p.sku for p, _ in moved], metadatas=[product_metadata(p, d) for p, d in moved])
     if not fresh:
         return
     texts = [embed_text(p) for p, _ in fresh]
@@ -61,6 +74,13 @@ def write_batch(collection: Any, embedder: Embedder, batch: list[Product], repor
             report.updated += 1
         else:
             report.added += 1
+
+
+def _stored_digest(metadata: dict[str, Any], document: str | None) -> str | None:
+    """The content hash of what is stored: its product and the text its vector was made from."""
+    if PRODUCT_KEY not in metadata or document is None:
+        return None
+    return content_hash(product_from_metadata(metadata), document)
 
 
 def ingest_products(collection: Any, embedder: Embedder, paths: list[Path], mapping: ColumnMapping | None,
