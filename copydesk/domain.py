@@ -24,6 +24,14 @@ class SourceRef(BaseModel):
         return f"{self.file}:{self.row}" if self.row is not None else self.file
 
 
+class RemovedText(BaseModel):
+    """Catalog text kept out of a product's facts, and why (e.g. instructions addressed to a model)."""
+
+    field: str  # "description", "attribute 'Colour'", ...
+    text: str
+    reason: str
+
+
 class Product(BaseModel):
     """One catalog product. `attributes` maps readable names ("Screen size") to values as text ("27\"")."""
 
@@ -37,6 +45,7 @@ class Product(BaseModel):
     description: str | None = None
     price: str | None = None
     source: SourceRef | None = None
+    removed: list[RemovedText] = Field(default_factory=list)  # withheld from the facts at ingest
 
     @property
     def source_id(self) -> str:

@@ -24,8 +24,14 @@ class IngestReport(BaseModel):
     removed: int = 0     # style chunks no longer in the guide
     errors: list[RowProblem] = Field(default_factory=list)
     duplicates: list[RowProblem] = Field(default_factory=list)
+    withheld: list[RowProblem] = Field(default_factory=list)  # fields kept out of the facts (Product.removed)
     notes: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        """True when every row went in whole: no bad rows, no duplicates, nothing withheld."""
+        return not (self.errors or self.duplicates or self.withheld)
 
     def summary(self) -> str:
         parts = [f"{self.read} read", f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged"]
@@ -35,4 +41,6 @@ class IngestReport(BaseModel):
             parts.append(f"{len(self.duplicates)} duplicate SKUs skipped")
         if self.errors:
             parts.append(f"{len(self.errors)} bad rows")
+        if self.withheld:
+            parts.append(f"{len(self.withheld)} fields withheld (instructions addressed to a model)")
         return f"{self.kind}: " + ", ".join(parts) + f" in {self.seconds:.1f} s"

@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from copydesk.domain import Product
+from copydesk.domain import Product, SourceRef
 from copydesk.errors import InputError
+from retrieval.instructions import screen
 from retrieval.readers import amazon, flipkart, icecat, shopify
 from retrieval.readers.base import RowError, csv_rows, sniff_text
 from retrieval.readers.generic import read_generic_csv, read_generic_json
@@ -52,9 +53,13 @@ def read_products(path: Path, mapping: ColumnMapping | None = None) -> Iterator[
     """Every record of `path` as a Product, or a RowError saying which line failed and why.
 
     Raises InputError at once for a file that cannot be read at all (missing, empty, binary, no header,
-    or columns that cannot be mapped to a SKU and a title).
+    or columns that cannot be mapped to a SKU and a title). Fields holding instructions addressed to a
+    model are withheld (see retrieval.instructions); a title holding them makes the row a RowError.
     """
-    path = Path(path)
+    return _screened(_reader(Path(path), mapping))
+
+
+def _reader(path: Path, mapping: ColumnMapping | None) -> Iterator[ReadResult]:
     kind = detect_format(path)
     if mapping is not None:
         if kind in ("icecat", "json"):
@@ -73,3 +78,14 @@ def read_products(path: Path, mapping: ColumnMapping | None = None) -> Iterator[
     if kind == "csv":
         return read_generic_csv(path, None)
     raise InputError(f"{path}: unknown format {kind}.")  # pragma: no cover
+
+
+def _screened(results: Iterator[ReadResult]) -> Iterator[ReadResult]:
+    for item in results:
+        if isinstance(item, Product):
+            try:
+                item = screen(item)
+            except ValueError as error:
+                source = item.source or SourceRef(file="?")
+                item = RowError(source.file, source.row or 0, str(error))
+        yield item
