@@ -1,0 +1,144 @@
+"""Attribute names -> family, unit and readable name, from data/families.yaml and the mined Icecat table.
+
+The mined table (data/icecat_numeric.yaml, written by scripts/mine_knowledge.py) has one entry per numeric
+Icecat attribute: the unit that the rules and the catalog's own titles agree on, or an explicit unitless
+marker. Names it lacks fall back to the rules, so every reader's attributes get a family.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FAMILIES = ("identity", "size", "weight", "colour", "material", "power", "connectivity", "compatibility",
+            "capacity", "age_safety", "contents", "performance", "care", "logistics", "other")
+UNITLESS = ("count", "hidden")
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern[str]
+    family: str
+    unit: str | None
+    units: tuple[tuple[float, str | None], ...]
+    unitless: str | None
+    name: str | None
+    noun: str | None
+
+    def unit_for(self, value: float | None) -> str | None:
+        if self.units and value is not None:
+            for bound, unit in self.units:
+                if abs(value) < bound:
+                    return unit
+            return None
+        return self.unit
+
+
+@dataclass(frozen=True)
+class AttributeInfo:
+    """What the knowledge graph knows of one attribute name."""
+
+    name: str  # as the catalog writes it
+    family: str
+    readable: str  # how copy names it: "page yield", "processor speed"
+    unit: str | None = None  # of a bare number; None where the value carries its own or has none
+    unitless: str | None = None  # "count" or "hidden" for numbers that take no unit
+    noun: str | None = None  # what a count counts
+
+    @property
+    def shown(self) -> bool:
+        return self.family != "logistics" and self.unitless != "hidden"
+
+
+def _rule(raw: dict) -> Rule:
+    units = tuple((float(bound), unit) for bound, unit in raw.get("units") or ())
+    if raw.get("family") not in FAMILIES:
+        raise ValueError(f"families.yaml: unknown family {raw.get('family')!r} in {raw}")
+    return Rule(re.compile(raw["match"]), raw["family"], raw.get("unit"), units, raw.get("unitless"),
+                raw.get("name"), raw.get("noun"))
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    raw = yaml.safe_load((DATA_DIR / "families.yaml").read_text(encoding="utf-8"))
+    return tuple(_rule(r) for r in raw["rules"])
+
+
+@lru_cache(maxsize=1)
+def mined_numeric() -> dict[str, dict]:
+    """Readable Icecat name -> {unit | unitless, units, evidence...} (see scripts/mine_knowledge.py)."""
+    path = DATA_DIR / "icecat_numeric.yaml"
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def rule_for(name: str) -> Rule | None:
+    lower = name.lower().strip()
+    return next((r for r in rules() if r.pattern.search(lower)), None)
+
+
+def readable(name: str) -> str:
+    """"Memory bandwidth supported by processor (max)" -> "memory bandwidth supported by processor"."""
+    text = _QUALIFIER.sub("", name).strip() or name
+    words = text.split()
+    return " ".join(w if (w.isupper() or any(c.isdigit() for c in w)) else w.lower() for w in words)
+
+
+@lru_cache(maxsize=8192)
+def _info(name: str, number: float | None) -> AttributeInfo:
+    rule = rule_for(name)
+    family = rule.family if rule else "other"
+    shown_name = (rule.name if rule and rule.name else None) or readable(name)
+    unit = rule.unit_for(number) if rule else None
+    unitless = rule.unitless if rule else None
+    noun = rule.noun if rule else None
+    mined = mined_numeric().get(name)
+    if mined is not None:
+        unitless = mined.get("unitless")
+        unit = None if unitless else _mined_unit(mined, number)
+        if unit is None and not unitless:
+            unitless = "hidden"  # no unit for this value's range: never said bare
+    elif rule and rule.units and number is not None and unit is None and not unitless:
+        unitless = "hidden"
+    if unitless == "count" and not noun:
+        noun = shown_name.split()[-1] if shown_name.split() else "items"
+    return AttributeInfo(name, family, shown_name, unit, unitless, noun)
+
+
+def _mined_unit(entry: dict, number: float | None) -> str | None:
+    if entry.get("units") and number is not None:
+        for bound, unit in entry["units"]:
+            if abs(number) < float(bound if bound is not None else math.inf):
+                return unit
+        return None
+    return entry.get("unit")
+
+
+def lookup(name: str, value: str | None = None) -> AttributeInfo:
+    """Family, unit and readable name of an attribute; the value picks the unit where it depends on size
+    (4 -> GB, 4096 -> MB for "Internal memory")."""
+    number = float(value) if value is not None and _NUMBER.match(value.strip()) else None
+    return _info(name.strip(), number)
+
+
+def with_unit(name: str, value: str) -> str | None:
+    """A bare catalog number with its unit ("Processor frequency", "2.13" -> "2.13 GHz"); the value unchanged
+    when it is not a bare number; None when the number has no known unit and must not be said bare."""
+    stripped = value.strip()
+    if not _NUMBER.match(stripped):
+        return value
+    info = lookup(name, stripped)
+    if info.unit:
+        return f"{stripped}{info.unit}" if info.unit in ('"', "°", "%") else f"{stripped} {info.unit}"
+    if info.unitless == "count":
+        return stripped
+    return None
