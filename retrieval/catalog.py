@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ from retrieval.embeddings import Embedder
 from retrieval.ingest import ingest_products
 from retrieval.readers import ColumnMapping
 from retrieval.report import IngestReport
-from retrieval.store import chroma_client, collection_names
+from retrieval.store import chroma_client, collection_names, missing_records, record_counts
 from retrieval.styles.store import brand_key, chunk_from, ingest_styles
 
 _SPACE = {"hnsw:space": "cosine"}  # scores are 1 - cosine distance
+logger = logging.getLogger(__name__)
 
 
 class Catalog:
@@ -41,10 +43,22 @@ class Catalog:
                     f"but COPYDESK_EMBEDDING_MODEL is {embedder.name!r}; their vectors do not mix.",
                     hint="Use the same model, or a new COPYDESK_HOME / COPYDESK_COLLECTION_PREFIX and ingest again.",
                 )
+        # Shown by whoever opened the catalog (the bot at start-up, the CLI); None when the store is whole.
+        self.store_warning = missing_records(settings, self._counts())
+        if self.store_warning:
+            logger.warning(self.store_warning)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Catalog":
         return cls(chroma_client(settings), embedder or Embedder.from_settings(settings), settings)
+
+    def _counts(self) -> dict[str, int]:
+        return {"products": self.products.count(), "style chunks": self.chunks.count(),
+                "brands": self.brand_rules.count()}
+
+    def _ingested(self, report: IngestReport) -> IngestReport:
+        record_counts(self.settings, self._counts())
+        return report
 
     # --- products ---------------------------------------------------------------
     def ingest_products(self, paths: list[Path], mapping: ColumnMapping | None = None,
@@ -54,7 +68,7 @@ class Catalog:
         # so bigger calls pad less (measured in bench.ingest); one upsert per call keeps products whole.
         batch = max(self.settings.embed_batch_size, 32) * 8
         if not progress:
-            return ingest_products(self.products, self.embedder, paths, mapping, batch)
+            return self._ingested(ingest_products(self.products, self.embedder, paths, mapping, batch))
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         total = sum(_count_lines(p) for p in paths)
@@ -64,7 +78,7 @@ class Catalog:
             advance: Callable[[int], None] = lambda n: bar.advance(task, n)  # noqa: E731
             report = ingest_products(self.products, self.embedder, paths, mapping, batch, advance)
             bar.update(task, total=report.read, completed=report.read)
-        return report
+        return self._ingested(report)
 
     def count(self) -> int:
         return self.products.count()
@@ -104,7 +118,7 @@ class Catalog:
 
     # --- style guides -------------------------------------------------------------
     def ingest_styles(self, path: Path, brand: str) -> IngestReport:
-        return ingest_styles(self.chunks, self.brand_rules, self.embedder, Path(path), brand)
+        return self._ingested(ingest_styles(self.chunks, self.brand_rules, self.embedder, Path(path), brand))
 
     def brands(self) -> list[str]:
         got = self.brand_rules.get(include=["metadatas"])
