@@ -74,14 +74,25 @@ class CopyChain:
         budget_s: float | None = None,
         on_text: Callable[[str], None] | None = None,
         user: str | None = None,
+        on_part: Callable[[int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> DraftResult:
         """The model's pass over a first draft. The result replaces the first draft (as its next version) only
         when it ranks higher; otherwise `first` comes back unchanged, so polishing never makes a draft worse.
-        `budget_s` is advisory here: the steps are short and bounded by max_new_tokens."""
-        if self.generator is None:
+        `budget_s` is advisory here: the steps are short and bounded by max_new_tokens.
+        `on_part(done, total)`: called as parts (title, bullets, description) are polished; `should_stop()`:
+        asked between parts, True ends polishing and returns `first` unchanged (Approve pressed, budget spent)."""
+        if self.generator is None or (should_stop and should_stop()):
             return first
+        total = 1 + len(first.draft.bullets) + (1 if first.draft.description else 0)
+        if on_part:
+            on_part(0, total)
         polished = self.compose(first.product, brand=first.draft.brand, channel=first.draft.channel,
                                 on_text=on_text)
+        if on_part:
+            on_part(total, total)
+        if should_stop and should_stop():
+            return first
         if polished.draft.scores.total <= first.draft.scores.total:
             first.notes.append("Polishing found nothing better than the first draft.")
             return first
