@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import typer
 
@@ -43,21 +42,22 @@ def feedback_command(
 @export_app.command("drafts")
 def drafts_command(
     out: Path = typer.Option(..., "--out", help="CSV file to write"),
-    fmt: str = typer.Option("csv", "--format", help="csv or shopify"),
+    fmt: str = typer.Option("csv", "--format", help="csv, shopify or amazon (flat-file style)"),
     channel_id: str | None = typer.Option(None, "--channel-id", help="Only drafts requested in this Slack channel"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """The approved drafts (latest approved version of each) as CSV or a Shopify product import."""
+    """The approved drafts (latest approved version of each) as CSV, a Shopify product import or an Amazon
+    flat file; every cell spreadsheet-safe."""
     from copydesk.state.drafts import DraftStore
-    from chains.exports import export_approved
+    from chains.exports import FORMATS, export_approved
     from copydesk.errors import InputError
     from retrieval.catalog import Catalog
 
-    if fmt not in ("csv", "shopify"):
-        raise InputError(f"Unknown export format {fmt!r}.", hint="Use --format csv or --format shopify.")
+    if fmt not in FORMATS:
+        raise InputError(f"Unknown export format {fmt!r}.", hint="Use --format csv, shopify or amazon.")
     settings = load_settings()
-    chosen: Literal["csv", "shopify"] = "csv" if fmt == "csv" else "shopify"
-    count = export_approved(DraftStore(settings.db_path), Catalog.open(settings), out, fmt=chosen, channel_id=channel_id)
+    count = export_approved(DraftStore(settings.db_path), Catalog.open(settings), out, fmt=fmt,  # type: ignore[arg-type]
+                            channel_id=channel_id)
     if as_json:
         print_json({"out": str(out), "drafts": count, "format": fmt})
         return

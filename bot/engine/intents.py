@@ -52,7 +52,7 @@ class Intent:
     brand: str | None = None
     channel: str | None = None
     variants: int | None = None
-    export_format: Literal["csv", "shopify"] = "csv"
+    export_format: Literal["csv", "shopify", "amazon"] = "csv"
     notes: list[str] = field(default_factory=list)
 
 
@@ -74,7 +74,8 @@ def parse(text: str, *, has_draft: bool, brands: list[str] | None = None) -> Int
     if _BRANDS.match(message):
         return Intent("brands", message)
     if match := _EXPORT.match(message):
-        fmt = "shopify" if "shopify" in match["rest"].lower() else "csv"
+        rest = match["rest"].lower()
+        fmt = "shopify" if "shopify" in rest else "amazon" if "amazon" in rest else "csv"
         return Intent("export", message, export_format=fmt)
     if _APPROVE.match(message):
         return Intent("approve", message)
