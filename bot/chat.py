@@ -58,7 +58,7 @@ class TerminalChat:
         self.out = out or sys.stdout
         self.image_dir = image_dir or Path.cwd()
         services.settings.home.mkdir(parents=True, exist_ok=True)
-        self.engine = ConversationEngine(services, BotState(services.settings.db_path))
+        self.engine = ConversationEngine(services, BotState(services.database))
         self.thread_key = f"terminal:{thread or secrets.token_hex(3)}"
 
     def say(self, text: str) -> list[Reply]:

@@ -14,6 +14,7 @@ from copydesk.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily below: `copydesk --help` must not load torch or chromadb
     from chains.drafting import CopyChain
+    from copydesk.state.db import Database
     from copydesk.state.drafts import DraftStore
     from chains.images.service import ImageService
     from generators.images.pipeline import ImageGenerator
@@ -40,11 +41,18 @@ class Services:
         return load_text_generator(self.settings)
 
     @cached_property
+    def database(self) -> Database:
+        """The state database (SQLite under home, or COPYDESK_DATABASE_URL), migrated on first use."""
+        from copydesk.state.factory import open_database
+
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        return open_database(self.settings)
+
+    @cached_property
     def drafts(self) -> DraftStore:
         from copydesk.state.drafts import DraftStore
 
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        return DraftStore(self.settings.db_path)
+        return DraftStore(self.database)
 
     @cached_property
     def copy_chain(self) -> CopyChain:

@@ -54,3 +54,15 @@ class RateLimitedError(CopydeskError):
     def __init__(self, message: str, position: int) -> None:
         self.position = position
         super().__init__(message)
+
+
+class ServiceUnavailableError(CopydeskError):
+    """A service copydesk is configured to use (database, job queue) cannot be reached right now."""
+
+
+class StateUnavailableError(ServiceUnavailableError):
+    """The database (SQLite file or PostgreSQL) cannot be reached."""
+
+
+class QueueUnavailableError(ServiceUnavailableError):
+    """The job queue's broker (Redis) cannot be reached, so a request could not be queued."""

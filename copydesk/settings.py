@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset means the embedded store under home")
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host)")
     collection_prefix: str = Field("copydesk", description="Prefix of the Chroma collection names")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the state database, e.g. postgresql+psycopg://user@host/copydesk "
+                          "(unset: SQLite under home)")
+
+    # --- job queue (several replicas and workers) ----------------------------
+    broker_url: str | None = Field(
+        None, description="Celery broker, e.g. redis://host:6379/0: jobs go to `copydesk worker` processes "
+                          "(unset: an in-process pool)")
+    broker_prefix: str = Field("", description="Prefix of every broker key (several deployments on one Redis)")
+    job_visibility_timeout_s: int = Field(
+        600, ge=5, description="Seconds before a job a worker took but never acknowledged (the worker died) is "
+                               "handed to another; a job still running then is not run twice")
 
     # --- embeddings ----------------------------------------------------------
     embedding_model: str = Field(

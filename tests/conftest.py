@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -25,12 +26,23 @@ TEST_CACHE = PROJECT_ROOT / ".copydesk-test-cache"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep tests from reading the developer's own COPYDESK_*/SLACK_* variables or .env."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Keep tests from reading the developer's own COPYDESK_*/SLACK_* variables or .env. A run started with
+    COPYDESK_DATABASE_URL gives each test its own schema in that database (tests/services.py)."""
+    from copydesk.state.factory import dispose_all
+    from tests.services import SUITE_DATABASE_URL, own_schema
+
     for name in list(os.environ):
         if name.startswith(("COPYDESK_", "SLACK_")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    if SUITE_DATABASE_URL is None:
+        yield
+        dispose_all()  # close the test's pooled SQLite connections
+        return
+    with own_schema(SUITE_DATABASE_URL) as url:
+        monkeypatch.setenv("COPYDESK_DATABASE_URL", url)
+        yield
 
 
 @pytest.fixture
@@ -60,3 +72,26 @@ def tiny_lm_dir(test_cache: Path) -> Path:
     from tests.fixtures.tiny_lm import make_tiny_lm
 
     return make_tiny_lm(test_cache)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL with a schema of its own in the local PostgreSQL (COPYDESK_TEST_POSTGRES_URL); skips where absent."""
+    from tests.services import LOCAL_POSTGRES, own_schema, reachable
+
+    why = reachable(LOCAL_POSTGRES)
+    if why:
+        pytest.skip(f"PostgreSQL not running: {why}")
+    with own_schema(LOCAL_POSTGRES) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis (COPYDESK_TEST_REDIS_URL); skips where absent."""
+    from tests.services import LOCAL_REDIS, reachable
+
+    why = reachable(LOCAL_REDIS)
+    if why:
+        pytest.skip(f"Redis not running: {why}")
+    return LOCAL_REDIS

@@ -29,7 +29,7 @@ def feedback_command(
     from retrieval.catalog import Catalog
 
     settings = load_settings()
-    report = export_feedback(DraftStore(settings.db_path), Catalog.open(settings), settings, out)
+    report = export_feedback(DraftStore(settings), Catalog.open(settings), settings, out)
     if as_json:
         print_json({"out": str(out), **asdict(report)})
         return
@@ -56,7 +56,7 @@ def drafts_command(
     if fmt not in FORMATS:
         raise InputError(f"Unknown export format {fmt!r}.", hint="Use --format csv, shopify or amazon.")
     settings = load_settings()
-    count = export_approved(DraftStore(settings.db_path), Catalog.open(settings), out, fmt=fmt,  # type: ignore[arg-type]
+    count = export_approved(DraftStore(settings), Catalog.open(settings), out, fmt=fmt,  # type: ignore[arg-type]
                             channel_id=channel_id)
     if as_json:
         print_json({"out": str(out), "drafts": count, "format": fmt})

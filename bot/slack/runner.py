@@ -29,7 +29,7 @@ class RunningBot:
 def build(settings: Settings, *, socket_mode: bool, services: Services | None = None) -> RunningBot:
     services = services or Services(settings)
     settings.home.mkdir(parents=True, exist_ok=True)
-    state = BotState(settings.db_path)
+    state = BotState(services.database)
     engine = ConversationEngine(services, state)
     app, bot = create_app(settings, engine, state, socket_mode=socket_mode)
     return RunningBot(app, bot, services)

@@ -1,55 +1,29 @@
-"""The bot's own state in SQLite (settings.db_path, tables prefixed bot_, beside the draft store's):
-threads (brand, channel, latest draft, who asked), processed event ids, and which message shows which draft.
+"""The bot's own state (tables prefixed bot_, beside the draft store's): threads (brand, channel, latest draft,
+who asked), processed event ids, and which message shows which draft.
 
-Everything the bot needs to continue a thread after a restart lives here; drafts themselves live in
-chains' DraftStore. Thread-safe: one connection per thread of the process, WAL mode.
+Everything the bot needs to continue a thread after a restart, or on another replica, lives here; drafts
+themselves live in DraftStore. The database is the process's (SQLite by default, PostgreSQL when
+configured): a conversation can move between replicas from one message to the next.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS bot_threads (
-    thread_key TEXT PRIMARY KEY,
-    started_by TEXT,
-    brand TEXT,
-    channel TEXT,
-    draft_id TEXT,
-    draft_version INTEGER,
-    sku TEXT,
-    pending TEXT,
-    scene TEXT,
-    image_seed INTEGER,
-    alternatives TEXT,
-    updated_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS bot_events (
-    event_key TEXT PRIMARY KEY,
-    seen_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS bot_requests (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    thread_key TEXT NOT NULL,
-    user TEXT,
-    text TEXT,
-    at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS bot_messages (
-    channel_id TEXT NOT NULL,
-    ts TEXT NOT NULL,
-    draft_id TEXT NOT NULL,
-    draft_version INTEGER NOT NULL,
-    PRIMARY KEY (channel_id, ts)
-);
-"""
+from sqlalchemy import delete, select, update
 
+from copydesk.state.db import Database
+from copydesk.state.factory import open_database
+from copydesk.state.schema import bot_events, bot_messages, bot_requests, bot_threads
+
+if TYPE_CHECKING:
+    from copydesk.settings import Settings
 
 EVENT_MEMORY_S = 24 * 3600
+SEEN, ANSWERED = "seen", "answered"
 
 
 @dataclass
@@ -74,94 +48,93 @@ _COLUMNS = [f.name for f in fields(ThreadState)]
 
 
 class BotState:
-    def __init__(self, db_path: Path) -> None:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.db_path = db_path
-        self._local = threading.local()
+    def __init__(self, database: Database | Settings | Path | str) -> None:
+        """`database`: the process's Database, or Settings / a URL / a SQLite file path to open one."""
+        self.db = open_database(database)
         self._checks = 0
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-        return db
 
     # --- threads ------------------------------------------------------------------
     def thread(self, thread_key: str) -> ThreadState | None:
-        row = self._connect().execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM bot_threads WHERE thread_key = ?", (thread_key,)).fetchone()
-        return ThreadState(*row) if row else None
+        with self.db.read() as conn:
+            row = conn.execute(select(bot_threads).where(bot_threads.c.thread_key == thread_key)).first()
+        return ThreadState(**row._asdict()) if row else None
 
     def thread_or_new(self, thread_key: str, user: str | None) -> ThreadState:
         return self.thread(thread_key) or ThreadState(thread_key=thread_key, started_by=user)
 
     def save_thread(self, state: ThreadState) -> None:
         state.updated_at = time.time()
-        values = [getattr(state, name) for name in _COLUMNS]
-        self._connect().execute(
-            f"INSERT OR REPLACE INTO bot_threads ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-            values)
+        values = {name: getattr(state, name) for name in _COLUMNS}
+        upsert = self.db.insert(bot_threads).values(**values)
+        upsert = upsert.on_conflict_do_update(index_elements=["thread_key"],
+                                              set_={k: v for k, v in values.items() if k != "thread_key"})
+        with self.db.write() as conn:
+            conn.execute(upsert)
 
     def knows_thread(self, thread_key: str) -> bool:
-        return self._connect().execute(
-            "SELECT 1 FROM bot_threads WHERE thread_key = ?", (thread_key,)).fetchone() is not None
+        with self.db.read() as conn:
+            return conn.execute(select(bot_threads.c.thread_key).where(
+                bot_threads.c.thread_key == thread_key)).first() is not None
 
     # --- requests (who asked what, for the record) ----------------------------------
     def log_request(self, thread_key: str, user: str | None, text: str) -> None:
-        self._connect().execute("INSERT INTO bot_requests (thread_key, user, text, at) VALUES (?, ?, ?, ?)",
-                                (thread_key, user, text, time.time()))
+        with self.db.write() as conn:
+            conn.execute(bot_requests.insert().values(thread_key=thread_key, user=user, text=text, at=time.time()))
 
     def requests(self, thread_key: str) -> list[tuple[str | None, str]]:
-        rows = self._connect().execute(
-            "SELECT user, text FROM bot_requests WHERE thread_key = ? ORDER BY id", (thread_key,)).fetchall()
+        with self.db.read() as conn:
+            rows = conn.execute(select(bot_requests.c.user, bot_requests.c.text)
+                                .where(bot_requests.c.thread_key == thread_key).order_by(bot_requests.c.id)).all()
         return [(user, text) for user, text in rows]
 
     # --- de-duplication -------------------------------------------------------------
     def first_time(self, *event_keys: str) -> bool:
-        """Record the keys; True when none of them was seen before (so the request is handled once)."""
-        keys = [key for key in event_keys if key]
+        """Record the keys as seen; True when none of them was seen before, by this or any other replica
+        (so the request is handled once). The first writer wins: the keys are inserted in one transaction,
+        in sorted order, so two replicas racing on the same keys never split them."""
+        keys = sorted({key for key in event_keys if key})
         if not keys:
             return True
-        db = self._connect()
         now = time.time()
         self._checks += 1
         if self._checks % 500 == 0:  # Slack retries within minutes; a day of ids is plenty to remember
             self.forget_events_before(now - EVENT_MEMORY_S)
-        with _transaction(db):
-            seen = db.execute(
-                f"SELECT 1 FROM bot_events WHERE event_key IN ({', '.join('?' * len(keys))})", keys).fetchone()
-            db.executemany("INSERT OR IGNORE INTO bot_events (event_key, seen_at) VALUES (?, ?)",
-                           [(key, now) for key in keys])
-        return seen is None
+        inserted = 0
+        with self.db.write() as conn:
+            for key in keys:
+                insert = self.db.insert(bot_events).values(event_key=key, seen_at=now, status=SEEN)
+                insert = insert.on_conflict_do_nothing(index_elements=["event_key"]).returning(bot_events.c.event_key)
+                inserted += len(conn.execute(insert).all())  # RETURNING: rowcount is -1 on some drivers
+        return inserted == len(keys)
+
+    def mark_answered(self, *event_keys: str) -> None:
+        """The request these keys stand for has had its reply posted."""
+        keys = [key for key in event_keys if key]
+        if keys:
+            with self.db.write() as conn:
+                conn.execute(update(bot_events).where(bot_events.c.event_key.in_(keys))
+                             .values(status=ANSWERED, answered_at=time.time()))
+
+    def event_status(self, event_key: str) -> str | None:
+        """"seen", "answered", or None for a key never recorded."""
+        with self.db.read() as conn:
+            return conn.execute(select(bot_events.c.status).where(bot_events.c.event_key == event_key)).scalar()
 
     def forget_events_before(self, cutoff: float) -> int:
-        return self._connect().execute("DELETE FROM bot_events WHERE seen_at < ?", (cutoff,)).rowcount
+        with self.db.write() as conn:
+            return conn.execute(delete(bot_events).where(bot_events.c.seen_at < cutoff)).rowcount
 
     # --- messages showing drafts (for reactions -> thumbs feedback) --------------------
     def remember_message(self, channel_id: str, ts: str, draft_id: str, version: int) -> None:
-        self._connect().execute("INSERT OR REPLACE INTO bot_messages VALUES (?, ?, ?, ?)",
-                                (channel_id, ts, draft_id, version))
+        upsert = self.db.insert(bot_messages).values(channel_id=channel_id, ts=ts, draft_id=draft_id,
+                                                     draft_version=version)
+        upsert = upsert.on_conflict_do_update(index_elements=["channel_id", "ts"],
+                                              set_={"draft_id": draft_id, "draft_version": version})
+        with self.db.write() as conn:
+            conn.execute(upsert)
 
     def draft_for_message(self, channel_id: str, ts: str) -> tuple[str, int] | None:
-        row = self._connect().execute(
-            "SELECT draft_id, draft_version FROM bot_messages WHERE channel_id = ? AND ts = ?",
-            (channel_id, ts)).fetchone()
-        return (row[0], int(row[1])) if row else None
-
-
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT, so concurrent de-duplication checks cannot both pass."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        with self.db.read() as conn:
+            row = conn.execute(select(bot_messages.c.draft_id, bot_messages.c.draft_version).where(
+                bot_messages.c.channel_id == channel_id, bot_messages.c.ts == ts)).first()
+        return (row.draft_id, int(row.draft_version)) if row else None

@@ -1,15 +1,16 @@
-"""DraftStore: ids, versions with parents, feedback, approvals, reopening, threads."""
+"""DraftStore: ids, versions with parents, feedback, approvals, reopening, threads. On SQLite by default;
+on PostgreSQL when the run has COPYDESK_DATABASE_URL (tests/services.py)."""
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
 
-from copydesk.state.drafts import SCHEMA_VERSION, DraftStore
+from copydesk.settings import Settings
+from copydesk.state.drafts import DraftStore
+from copydesk.state.factory import dispose_all
 from copydesk.domain import Draft, Feedback
 from copydesk.errors import NotFoundError
 
@@ -18,8 +19,8 @@ def _draft(title: str = "Xerox toner Black", sku: str = "3920564") -> Draft:
     return Draft(sku=sku, brand="northwind", channel="amazon", title=title, bullets=["Black toner"], description="Toner.")
 
 
-def test_save_assigns_id_and_versions_link_to_parents(tmp_path: Path) -> None:
-    store = DraftStore(tmp_path / "db.sqlite3")
+def test_save_assigns_id_and_versions_link_to_parents(settings: Settings) -> None:
+    store = DraftStore(settings)
     first = store.save(_draft(), user="U1", channel_id="C1")
     assert re.fullmatch(r"d-[0-9a-f]{6}", first.draft_id) and first.version == 1
     second = store.save(_draft("Xerox toner"), parent=(first.draft_id, 1), user="U2")
@@ -32,8 +33,8 @@ def test_save_assigns_id_and_versions_link_to_parents(tmp_path: Path) -> None:
     assert store.requester(first.draft_id) == ("U1", "C1")
 
 
-def test_missing_drafts_raise_not_found(tmp_path: Path) -> None:
-    store = DraftStore(tmp_path / "db.sqlite3")
+def test_missing_drafts_raise_not_found(settings: Settings) -> None:
+    store = DraftStore(settings)
     with pytest.raises(NotFoundError, match="d-000000"):
         store.get("d-000000")
     saved = store.save(_draft())
@@ -45,22 +46,19 @@ def test_missing_drafts_raise_not_found(tmp_path: Path) -> None:
         store.record_feedback(Feedback(draft_id=saved.draft_id, version=5, kind="approve"))
 
 
-def test_store_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    store = DraftStore(path)
+def test_store_survives_reopening(settings: Settings) -> None:
+    store = DraftStore(settings)
     saved = store.save(_draft(), channel_id="C1")
     store.record_feedback(Feedback(draft_id=saved.draft_id, version=1, kind="thumbs_up", user="U1"))
-    store.close()
-    reopened = DraftStore(path)
+    dispose_all()  # every pooled connection closed, as when the process ends
+    reopened = DraftStore(settings)
+    assert reopened.db is not store.db
     assert reopened.get(saved.draft_id).model_dump() == saved.model_dump()
     assert [f.kind for f in reopened.feedback()] == ["thumbs_up"]
-    with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_approved_returns_latest_approved_version_per_channel(tmp_path: Path) -> None:
-    store = DraftStore(tmp_path / "db.sqlite3")
+def test_approved_returns_latest_approved_version_per_channel(settings: Settings) -> None:
+    store = DraftStore(settings)
     a = store.save(_draft("A"), channel_id="C1")
     store.save(_draft("A2"), parent=(a.draft_id, 1))
     b = store.save(_draft("B", sku="2"), channel_id="C2")
@@ -73,8 +71,8 @@ def test_approved_returns_latest_approved_version_per_channel(tmp_path: Path) ->
     assert [f.kind for f in store.feedback()] == ["approve"] * 3
 
 
-def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
-    store = DraftStore(tmp_path / "db.sqlite3")
+def test_concurrent_saves_from_threads(settings: Settings) -> None:
+    store = DraftStore(settings)
     root = store.save(_draft())
     errors: list[BaseException] = []
 
