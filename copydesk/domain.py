@@ -128,7 +128,8 @@ class Claim(BaseModel):
     """A checkable statement found in generated copy, and the verifier's verdict on it."""
 
     text: str
-    kind: Literal["number", "material", "colour", "certification", "compatibility", "brand", "model", "absolute", "sentence"]
+    kind: Literal["number", "material", "colour", "certification", "compatibility", "brand", "model", "absolute", "sentence",
+                  "contents", "field", "not_copy"]
     supported: bool
     fact_ids: list[str] = Field(default_factory=list)
     reason: str = ""

@@ -12,7 +12,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from chains.grounding.fact_index import FactIndex, fact_order
+from chains.grounding import frames
+from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex, fact_order
+from chains.grounding.language import label_spans, not_copy, title_case, word_class
 from chains.grounding.units import Quantity, find_quantities, number_group, quantity_regex, unit_table
 from chains.grounding.vocabulary import (
     absolutes,
@@ -94,21 +96,53 @@ class _Work:
 
 
 class SentenceJudge:
-    """Judges sentences against one product's FactIndex."""
+    """Judges sentences against one product's FactIndex. `strict`: every content word must be the facts' (the
+    value of a field line, "Connector gender: Female", is all fact and no marketing language)."""
 
-    def __init__(self, index: FactIndex) -> None:
+    def __init__(self, index: FactIndex, *, strict: bool = False) -> None:
         self.index = index
+        self.strict = strict
         self._absolute_words = {stem(a): a for a in absolutes() if re.fullmatch(r"[^\W\d_]+", a)}
         self._absolute_phrases = [a for a in absolutes() if not re.fullmatch(r"[^\W\d_]+", a)]
 
     def judge(self, sentence: str, field_name: str) -> SentenceVerdict:
         work = _Work(sentence, SentenceVerdict(sentence=sentence, field_name=field_name))
+        self._field = field_name
+        if (found := not_copy(sentence)) is not None:
+            work.add(sentence, "not_copy", [], f"not copy: '{found}' is a refusal, placeholder or instruction")
+            return work.verdict
+        for start, end in label_spans(sentence):
+            work.take(start, end)
+        if not self.strict:
+            self._frame_claims(work)
         self._span_claims(work)
         content, negated_ids = self._word_claims(work)
         verdict = work.verdict
         claim_ids = [i for c in verdict.claims if c.supported for i in c.fact_ids]
         verdict.fact_ids = sorted(set(claim_ids) | set(self._cover(content)) | set(negated_ids), key=fact_order)
         return verdict
+
+    def _frame_claims(self, work: "_Work") -> None:
+        """Frames that change what the words inside them claim (chains/grounding/frames.py)."""
+        sentence, facts = work.sentence, [item.fact for item in self.index.facts if item.fact.id]
+        found = [*frames.single_item(sentence, facts), *frames.name_numbers(sentence, self.index),
+                 *frames.negated_contents(sentence, self.index), *frames.field_lines(sentence, facts, self._is_value),
+                 *frames.contents(sentence, self._items)]
+        for claim in found:
+            if work.take(claim.start, claim.end):
+                work.add(claim.text, claim.kind, claim.support, claim.reason)
+
+    def _items(self, text: str) -> tuple[list[str], list[str]]:
+        verdict = SentenceJudge(self.index, strict=True).judge(text, self._field or "")
+        missing = [*verdict.unsupported_words, *(c.text for c in verdict.claims if not c.supported)]
+        return verdict.fact_ids, missing
+
+    def _is_value(self, value: str, facts: list) -> bool:
+        said = _polarity(value)
+        if said is not None:  # "Assembly required: No" against "Assembly Required: Yes"
+            return any(_polarity(f.value) == said for f in facts)
+        judge = SentenceJudge(FactIndex.build(facts), strict=True)
+        return judge.judge(value, self._field or "").supported
 
     def _span_claims(self, work: "_Work") -> None:
         """Claims that span several characters or words: certifications, absolute phrases, codes,
@@ -164,9 +198,12 @@ class SentenceJudge:
         words; returns the supported content stems and the ids of "no" facts a negated sentence uses."""
         content: list[str] = []
         negated_ids: list[str] = []
-        for position, (word, start, end) in enumerate(words(work.sentence)):
+        capitals_say_nothing = title_case(work.sentence)
+        position = -1
+        for word, start, end in words(work.sentence):
             if any(work.covered[start:end]):
                 continue
+            position += 1
             s = stem(word)
             lower = word.lower()
             if lower in NUMBER_WORDS:
@@ -190,6 +227,8 @@ class SentenceJudge:
                     negated_ids.extend(no_facts)
                 else:
                     work.add(word, "sentence", [], f"'{word}': {no_facts[0]} says no")
+            elif not self.strict and word_class(word) and (capitals_say_nothing or not _looks_like_name(word, position)):
+                continue  # marketing language: no factual content (chains/grounding/language.py)
             elif _looks_like_name(word, position):
                 work.add(word, "brand", [], f"'{word}' is a brand or name the facts do not mention")
             else:
@@ -199,7 +238,7 @@ class SentenceJudge:
     def _is_content(self, word: str) -> bool:
         """A word that must be supported: not a stopword, not generic, not a unit name ("half an inch")."""
         s = stem(word)
-        return (len(word) > 2 and s not in stopwords() and s not in generic_words()
+        return (len(word) > 2 and s not in stopwords() and (self.strict or s not in generic_words())
                 and word.lower() not in unit_table())
 
     def _negatable(self, work: "_Work", start: int, end: int, stems: Collection[str], support: list[str]) -> list[str]:
@@ -238,6 +277,11 @@ class SentenceJudge:
             chosen.append(best)
             remaining = {s for s in remaining if best not in self.index.facts_with_stem(s)}
         return chosen
+
+
+def _polarity(value: str) -> bool | None:
+    lower = value.strip().lower()
+    return False if lower in NEGATIVE_VALUES else True if lower in {"yes", "y", "true", "included"} else None
 
 
 def _looks_like_name(word: str, position: int) -> bool:

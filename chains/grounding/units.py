@@ -120,6 +120,8 @@ def number_group(match: re.Match[str]) -> list[str]:
 
 
 _AGE_BEFORE = re.compile(r"\b(?:ages?|aged)\s*:?\s*(?:from\s*|of\s*)?$", re.IGNORECASE)
+# "3+" is an age; "110+ x Miniature Bricks" and "500+ pieces" are counts.
+_PLUS_AGE = re.compile(r"\+(?!\s*(?:x\b|×|pcs\b|pc\b|pieces?\b|parts?\b))", re.IGNORECASE)
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -131,7 +133,7 @@ def find_quantities(text: str) -> list[Quantity]:
         alias = match.group("unit")
         unit = table[alias.lower()] if alias else None
         if unit is None and not match.group("ordinal") and (
-            _AGE_BEFORE.search(text[: match.start()]) or text[match.end() : match.end() + 1] == "+"
+            _AGE_BEFORE.search(text[: match.start()]) or _PLUS_AGE.match(text, match.end())
         ):
             unit = table["years"]
         base = match.start("numbers")

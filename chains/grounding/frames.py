@@ -1,0 +1,157 @@
+"""Sentence frames that change what a claim means, found before word-by-word judging (chains/grounding/claims.py).
+
+- a field line, "Connector gender: Male": when the label names a fact, the value must be that fact's value
+  (every word of it, judged strictly), not just any fact's words;
+- contents, "Box includes a racket and a whistle": each thing listed must be in the facts, even a word that
+  elsewhere is only language;
+- a single item, "Box contains 1 x Despatch Bag": the "1 x" counts the product itself, so it needs no fact;
+- negated contents, "The glue is not supplied", "no accessories": a claim about the box that only a "no"
+  fact supports;
+- a name with a number, "Diesel 1": when the facts give the same name another number ("Diesel 10"), the
+  name is wrong even if a "1" is stated elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex
+from chains.grounding.language import word_class
+from chains.grounding.vocabulary import DATA_DIR, stem, stopwords, words
+from copydesk.domain import Fact
+
+# A value ends at ";", at the end, or where the next label starts ("Colour Name:Black Note: Before ...").
+_FIELD_RE = re.compile(r"(?:^|(?<=;))\s*(?P<label>[A-Za-z][A-Za-z ()/&'-]{0,40}?)\s*:\s*"
+                       r"(?P<value>[^;:]+?)(?=\s+[A-Z][A-Za-z ]{0,30}:|\s*;|\s*$)")
+_SINGLE_ITEM_RE = re.compile(r"\b(?:box|pack|package|set)\s+contains?\s*:?\s*(?P<one>1\s*x)\s*(?=\w)", re.IGNORECASE)
+_NOT_SUPPLIED_RE = re.compile(
+    r"\b(?P<thing>[^\W\d_]+)\s+(?:is|are)?\s*not\s+(?:supplied|included|provided|required|needed)\b", re.IGNORECASE)
+_NO_THING_RE = re.compile(r"\bno\s+(?P<thing>[^\W\d_]+)\b", re.IGNORECASE)
+# What the box holds: every word of the list is a contents claim, whatever its word class.
+_CONTENTS_RE = re.compile(r"\b(?:includes?|including|contains?|comes? with|supplied with|complete with)\b\s*:?\s*"
+                          r"(?P<items>[^.;!?()]+)", re.IGNORECASE)
+_NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+)\b(?![.,]\d|\s*(?:x\b|%|[a-zA-Z]))")
+
+
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+
+
+@dataclass
+class FrameClaim:
+    start: int
+    end: int
+    kind: str
+    text: str
+    support: list[str]
+    reason: str
+
+
+@lru_cache(maxsize=1)
+def _label_synonyms() -> dict[str, frozenset[str]]:
+    raw = yaml.safe_load((DATA_DIR / "field_names.yaml").read_text(encoding="utf-8"))
+    table: dict[str, frozenset[str]] = {}
+    for group in raw:
+        stems = frozenset(stem(w) for w in group)
+        table.update((s, stems) for s in stems)
+    return table
+
+
+def _label_stems(text: str) -> list[str]:
+    return [s for w, _, _ in words(text) if (s := stem(w)) not in stopwords()]
+
+
+def _widen(stems: list[str]) -> frozenset[str]:
+    return frozenset(stems).union(*(_label_synonyms().get(s, frozenset()) for s in stems))
+
+
+def _matches(label: list[str], name: list[str]) -> float:
+    """How well a copy label names a fact (0 = not at all). Every word of the label must be the name's or a
+    synonym ("Brand" ~ "Supplier"); a label with a word the name lacks ("Dartboard dimensions" against
+    "Dimensions") names something else, and its value is judged like any sentence. More shared words rank higher."""
+    if not label or not name:
+        return 0.0
+    wide_label, wide_name = _widen(label), _widen(name)
+    if not set(label) <= wide_name:
+        return 0.0
+    return len(wide_label & wide_name) / len(wide_label | wide_name)
+
+
+def field_facts(label: str, facts: list[Fact]) -> list[Fact]:
+    """The facts a label names, best matches only."""
+    label_stems = _label_stems(label)
+    scored = [(_matches(label_stems, _label_stems(f.name)), f) for f in facts]
+    best = max((score for score, _ in scored), default=0.0)
+    return [f for score, f in scored if best > 0 and score == best]
+
+
+def field_lines(sentence: str, facts: list[Fact], judge_value) -> list[FrameClaim]:
+    """ "Label: value" segments whose label names a fact. `judge_value(value, facts)` says whether the value
+    is that fact's (strictly: every content word must be the fact's)."""
+    found = []
+    for m in _FIELD_RE.finditer(sentence):
+        named = field_facts(m.group("label"), facts)
+        if not named:
+            continue
+        value = m.group("value").strip().rstrip(".")
+        ok = judge_value(value, named + facts[:1])  # a value may repeat the product's name ("Brand: DYMO LabelWriter")
+        stated = "; ".join(f"{f.id} {f.name}: {f.value}" for f in named[:2])
+        found.append(FrameClaim(m.start("label"), m.end("value"), "field", m.group(0).strip(),
+                                [f.id for f in named] if ok else [], f"'{m.group(0).strip()}': the facts say {stated}"))
+    return found
+
+
+def contents(sentence: str, judge_items) -> list[FrameClaim]:
+    """ "Box includes ball racket, ball bag and whistle": `judge_items(text)` is the strict verdict's
+    (support, unsupported words) for the listed items."""
+    found = []
+    for m in _CONTENTS_RE.finditer(sentence):
+        if re.search(r"(?:\bnot|n't|\bnever)\s*$", sentence[: m.start()], re.IGNORECASE):
+            continue  # "does not include a remote": a negated claim, judged word by word against "no" facts
+        support, missing = judge_items(m.group("items"))
+        if missing:
+            found.append(FrameClaim(m.start("items"), m.end("items"), "contents", m.group("items").strip(), [],
+                                    f"the facts do not mention: {', '.join(missing)}"))
+    return found
+
+
+def single_item(sentence: str, facts: list[Fact]) -> list[FrameClaim]:
+    title = [f.id for f in facts[:1]]
+    return [FrameClaim(m.start("one"), m.end("one"), "number", m.group("one"), title or [""], "")
+            for m in _SINGLE_ITEM_RE.finditer(sentence)]
+
+
+def negated_contents(sentence: str, index: FactIndex) -> list[FrameClaim]:
+    """Contents said to be absent: supported only by a "no" fact that names them."""
+    found = []
+    for pattern in (_NOT_SUPPLIED_RE, _NO_THING_RE):
+        for m in pattern.finditer(sentence):
+            word = m.group("thing")
+            if stem(word) in stopwords() or word.lower() in _NUMBER_WORDS:
+                continue
+            if pattern is _NO_THING_RE and not index.has_stem(stem(word)) and word_class(word) not in (None, "kind"):
+                continue  # "no need", "no mess": no contents
+            said = m.group(0).lower()  # a fact that says the same ("no squeaks") supports it
+            support = _no_facts(stem(word), index) + [i.fact.id for i in index.facts if said in i.text.lower()]
+            found.append(FrameClaim(m.start("thing"), m.end("thing"), "sentence", m.group(0), support,
+                                    f"'{m.group(0)}': no fact says the product comes without {word}"))
+    return found
+
+
+def name_numbers(sentence: str, index: FactIndex) -> list[FrameClaim]:
+    found = []
+    for m in _NAME_NUMBER_RE.finditer(sentence):
+        name, number = m.group("name"), m.group("number")
+        stated = {n for item in index.facts for n in re.findall(rf"\b{re.escape(name)}\s+(\d+)\b", item.text, re.IGNORECASE)}
+        if stated and number not in stated:
+            found.append(FrameClaim(m.start(), m.end(), "model", m.group(0), [],
+                                    f"'{m.group(0)}': the facts name {name} {', '.join(sorted(stated))}"))
+    return found
+
+
+def _no_facts(word_stem: str, index: FactIndex) -> list[str]:
+    return [item.fact.id for item in index.facts
+            if word_stem in item.stems and item.fact.value.strip().lower() in NEGATIVE_VALUES]
