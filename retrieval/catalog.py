@@ -12,7 +12,7 @@ from copydesk.domain import BrandRules, Product, ProductMatch, Resolution, Style
 from copydesk.errors import AmbiguousError, ConfigError, InputError, NotFoundError
 from copydesk.settings import Settings
 from retrieval import resolve as resolving
-from retrieval.documents import product_from_metadata
+from retrieval.documents import normalise, product_from_metadata
 from retrieval.embeddings import Embedder
 from retrieval.ingest import ingest_products
 from retrieval.readers import ColumnMapping
@@ -21,6 +21,7 @@ from retrieval.store import chroma_client, collection_names, missing_records, re
 from retrieval.styles.store import brand_key, chunk_from, ingest_styles
 
 _SPACE = {"hnsw:space": "cosine"}  # scores are 1 - cosine distance
+_PAGE = 2000  # records per Chroma call when reading many (its SQLite allows ~32k variables a query)
 logger = logging.getLogger(__name__)
 
 
@@ -86,6 +87,26 @@ class Catalog:
     def get(self, sku: str) -> Product | None:
         got = self.products.get(ids=[sku], include=["metadatas"])
         return product_from_metadata(got["metadatas"][0]) if got["ids"] else None
+
+    def get_many(self, skus: list[str]) -> dict[str, Product]:
+        """Products by exact SKU in one lookup (bulk drafting); SKUs the catalog lacks are left out."""
+        found: dict[str, Product] = {}
+        for start in range(0, len(skus), _PAGE):
+            got = self.products.get(ids=list(dict.fromkeys(skus[start:start + _PAGE])), include=["metadatas"])
+            found.update((i, product_from_metadata(m)) for i, m in zip(got["ids"], got["metadatas"]))
+        return found
+
+    def in_category(self, name: str) -> list[Product]:
+        """Products whose category path contains `name`, in any case ("model trains" finds "Hobbies > Model
+        Trains & Railway Sets > ..."), in store order. Chroma matches metadata strings only whole, so this
+        reads the category of every product, a page at a time."""
+        wanted = normalise(name)
+        found: list[Product] = []
+        for start in range(0, self.count(), _PAGE):
+            got = self.products.get(include=["metadatas"], limit=_PAGE, offset=start)
+            found += [product_from_metadata(m) for m in got["metadatas"]
+                      if wanted and wanted in normalise(str(m.get("category") or ""))]
+        return found
 
     def search(self, query: str, limit: int = 10) -> list[ProductMatch]:
         if not query.strip() or limit < 1:
