@@ -1,7 +1,7 @@
 """From verified step candidates to ranked drafts.
 
 Candidate draft i takes the i-th passing candidate of every step; a step where nothing passed
-takes the template's part instead (for bullets: template bullets about facts no other bullet
+takes the realized draft's part instead (the "template" below is the realized first draft) (for bullets: template bullets about facts no other bullet
 covers). The template draft itself always competes. Every draft is verified again as a whole,
 repaired by the channel and brand rules, scored and ranked.
 """
@@ -16,7 +16,7 @@ from chains.drafting.context import Context, PartReport
 from chains.drafting.steps import Candidate, Outcomes, StepOutcome, Timer
 from chains.drafting.ranker import rank, score_draft
 from chains.rules import apply_rules
-from chains.drafting.template import template_draft
+from chains.drafting.realize import realize_draft
 from chains.grounding import GroundingVerifier
 from copydesk.domain import Claim, Draft, Product
 
@@ -34,7 +34,9 @@ class Assembler:
         self.ctx = ctx
         self.verifier = verifier
         self.timer = timer
-        self.template = template_draft(ctx.product, ctx.facts, ctx.rules, ctx.channel)
+        # The realized draft (chains/drafting/realize) is the first draft and the fallback of every part.
+        self.template = realize_draft(ctx.product, ctx.facts, ctx.rules, ctx.channel, voice=ctx.realize_voice,
+                                      seed=ctx.seed, length=ctx.length, verifier=verifier)
         self._template_bullets = [(b, set(verifier.check_text(b, "bullet").fact_ids)) for b in self.template.bullets]
 
     def candidates(self, outcomes: Outcomes, *, count: int) -> tuple[list[Assembled], list[PartReport]]:

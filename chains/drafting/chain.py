@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
-from chains.drafting.assemble import Assembler
+from chains.drafting.assemble import Assembled, Assembler
+from chains.drafting.polish import polish_draft
 from chains.drafting.context import Context, DraftResult
 from chains.drafting.steps import IDENTITY, Outcomes, Steps, Timer
 from copydesk.state.drafts import DraftStore
@@ -131,26 +133,37 @@ class CopyChain:
         on_text: Callable[[str], None] | None = None,
         started: float | None = None,
         use_model: bool = True,
+        voice: str | None = None,
+        seed: int | None = None,
+        length: str = "normal",
     ) -> DraftResult:
         """The ranked drafts for a resolved product, not stored (the eval calls this directly).
-        `use_model=False`: the deterministic draft only, even when a text model is loaded."""
+        `use_model=False`: the deterministic draft only, even when a text model is loaded.
+        `voice`, `seed`, `length`: how the first draft is realized (chains/drafting/realize)."""
         started = time.perf_counter() if started is None else started
         timer = Timer()
         ctx = self.context(product, brand=brand, channel=channel, include_description=include_description)
+        ctx = replace(ctx, realize_voice=voice, seed=self.settings.seed if seed is None else seed, length=length)
         timer.seconds["retrieve"] = time.perf_counter() - started
         verifier = GroundingVerifier(product, ctx.facts, allowed_texts=ctx.rules.required_phrases)
         assembler = Assembler(ctx, verifier, timer)
         if self.generator is None or not use_model:
             ranked, parts, dropped = assembler.rank([], keep=1), [], []
             notes = [] if not use_model else ["No text model is configured: this is the template draft."]
-        else:
+        else:  # the model polishes the realized draft part by part; the realized draft still competes
             steps = Steps(self.generator, self.settings, verifier, brand=ctx.brand or "the shop", voice=ctx.voice,
                           style=ctx.style, timer=timer)
-            outcomes = self.generate(steps, ctx, on_text=on_text)
-            drafts, parts = assembler.candidates(outcomes, count=self.settings.candidates)
-            ranked = assembler.rank(drafts, keep=max(1, variants or 3))
-            dropped = [claim for outcome in outcomes.all() for claim in outcome.dropped]
-            notes = [part.note() for part in parts if part.note()]
+            gen_started = time.perf_counter()
+            polished, parts = polish_draft(assembler.template, ctx, steps, verifier, self.generator)
+            timer.add("generate", gen_started)
+            if on_text is not None:
+                on_text(polished.description)
+            ranked = assembler.rank([Assembled(polished, None)] if polished.origin == "model" else [],
+                                    keep=max(1, variants or 3))
+            dropped = []
+            share = sum(p.origin == "model" for p in parts) / len(parts) if parts else 0.0
+            notes = [f"The model's text stands in {share:.0%} of the parts ({sum(p.origin == 'model' for p in parts)}"
+                     f" of {len(parts)}); the rest is the realized copy."]
         best = ranked[0]
         if best.origin == "template" and self.generator is not None and use_model:
             notes.append("The template draft ranked first: it is the answer.")

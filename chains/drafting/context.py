@@ -11,7 +11,7 @@ from copydesk.domain import BrandRules, Claim, Draft, Fact, Product
 @dataclass
 class PartReport:
     label: str
-    origin: Literal["model", "template"]
+    origin: Literal["model", "template"]  # "template": the realized text (no model) stands
     generated: int
     passed: int
     dropped_sentences: int
@@ -44,5 +44,8 @@ class Context:
     brand: str | None
     channel: Literal["generic", "amazon", "shopify"]
     rules: BrandRules
-    voice: str
+    voice: str  # the brand's tone words, for the model's prompts
     style: str
+    realize_voice: str | None = None  # the realization voice (chains/drafting/realize); None: from the tone words
+    seed: int = 0  # picks among the realizations of each pattern
+    length: str = "normal"  # short | normal | long

@@ -20,7 +20,7 @@ from chains.drafting.steps import Steps, Timer
 from chains.drafting.ranker import score_draft
 from chains.rules import CHANNELS, Limits, apply_rules
 from chains.grounding import split_sentences
-from chains.drafting.template import template_draft
+from chains.drafting.realize import realize_draft
 from chains.grounding import GroundingVerifier
 from chains.grounding import stem, stems_of
 from copydesk.domain import Draft, Fact
@@ -33,8 +33,12 @@ _TONES = {  # instruction word -> how the rewrite prompt says it
     "warm": "warmer and friendlier", "warmer": "warmer and friendlier", "friendly": "warmer and friendlier",
     "friendlier": "warmer and friendlier", "playful": "more playful", "fun": "more playful",
     "formal": "more formal", "professional": "more formal", "serious": "more formal",
+    "technical": "more technical", "precise": "more technical",
     "casual": "more casual", "relaxed": "more casual", "exciting": "more exciting", "enthusiastic": "more exciting",
 }
+# The realization voice each tone change asks for (chains/drafting/realize/data/voices.yaml).
+_TONE_VOICES = {"warmer and friendlier": "warm", "more playful": "playful", "more formal": "formal",
+                "more technical": "technical", "more casual": "warm", "more exciting": "playful"}
 _SHORTER = re.compile(r"\b(shorter|shorten|concise|trim|briefer|brief|tighter|less text|cut it down)\b")
 _LONGER = re.compile(r"\b(longer|lengthen|more detail|more details|expand|elaborate|fuller)\b")
 _CHANNEL = re.compile(r"\b(?:for|to|on|as)\s+(amazon|shopify|generic)\b|\b(amazon|shopify|generic)\s+(?:version|listing)\b")
@@ -130,18 +134,21 @@ def _apply(change: Change, draft: Draft, ctx: Context, verifier: GroundingVerifi
     if change.kind == "channel":
         if change.value not in CHANNELS:
             raise UnsupportedRequestError(f"There is no channel {change.value!r}.", hint=f"Use one of {sorted(CHANNELS)}.")
-        meta = draft.meta_description or template_draft(ctx.product, ctx.facts, ctx.rules, change.value).meta_description
+        meta = draft.meta_description or realize_draft(ctx.product, ctx.facts, ctx.rules, change.value).meta_description
         return draft.model_copy(update={"channel": change.value, "meta_description": meta}), f"Adapted for {change.value}."
     if change.kind == "shorter":
-        return _shorter(draft)
+        return _shorter(draft, ctx, verifier)
     if change.kind == "longer":
         return _longer(draft, ctx, verifier)
     if change.kind == "mention":
         return _mention(change.value, draft, ctx, verifier, steps)
-    return _tone(change.value, draft, ctx, steps)
+    return _tone(change.value, draft, ctx, verifier, steps)
 
 
-def _shorter(draft: Draft) -> tuple[Draft, str]:
+def _shorter(draft: Draft, ctx: Context, verifier: GroundingVerifier) -> tuple[Draft, str]:
+    realized = _realized(draft, ctx, verifier, length="short")
+    if draft.origin == "template" and _length(realized) < _length(draft):
+        return realized, f"Shortened from {_length(draft)} to {_length(realized)} characters (fewer bullets and paragraphs)."
     sentences = split_sentences(draft.description)
     description = " ".join(sentences[:-1]) if len(sentences) > 1 else draft.description
     bullets = draft.bullets[:-1] if len(draft.bullets) > 3 else draft.bullets
@@ -156,8 +163,15 @@ def _shorter(draft: Draft) -> tuple[Draft, str]:
     return shorter, f"Shortened from {_length(draft)} to {_length(shorter)} characters."
 
 
+def _realized(draft: Draft, ctx: Context, verifier: GroundingVerifier, *, length: str = "normal",
+              voice: str | None = None) -> Draft:
+    """The draft realized again (no model) at another length or in another voice, on the next seed."""
+    return realize_draft(ctx.product, ctx.facts, ctx.rules, ctx.channel, voice=voice or ctx.realize_voice,
+                         seed=draft.version, length=length, verifier=verifier)
+
+
 def _longer(draft: Draft, ctx: Context, verifier: GroundingVerifier) -> tuple[Draft, str]:
-    template = template_draft(ctx.product, ctx.facts, ctx.rules, ctx.channel)
+    template = _realized(draft, ctx, verifier, length="long")
     covered = {fid for b in draft.bullets for fid in verifier.check_text(b, "bullet").fact_ids}
     limit = Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max
     bullets = list(draft.bullets)
@@ -202,17 +216,26 @@ def _mention(subject: str, draft: Draft, ctx: Context, verifier: GroundingVerifi
     return draft.model_copy(update={"bullets": bullets}), f"Added a bullet about {fact.name} ({fact.id})."
 
 
-def _tone(change: str, draft: Draft, ctx: Context, steps: Steps | None) -> tuple[Draft, str]:
+def _tone(change: str, draft: Draft, ctx: Context, verifier: GroundingVerifier, steps: Steps | None) -> tuple[Draft, str]:
+    """Realized again in the voice the change names (no model needed); with a model, its rewording of the
+    description replaces the realized one only when it passes verification."""
+    voice = _TONE_VOICES.get(change)
+    realized = _realized(draft, ctx, verifier, voice=voice) if voice else draft
+    note = f"Rewritten {change} ({voice} voice)." if voice else ""
     if steps is None:
-        raise UnsupportedRequestError(
-            f"Making the copy {change} needs a text model, and none is configured.",
-            hint="Set COPYDESK_LLM (or COPYDESK_LLM_API_BASE), or ask for shorter/longer/a channel instead.",
-        )
+        if realized is draft:
+            raise UnsupportedRequestError(
+                f"Making the copy {change} needs a text model, and none is configured.",
+                hint="Set COPYDESK_LLM (or COPYDESK_LLM_API_BASE), or ask for warmer, more playful, more formal, "
+                     "more technical, shorter or longer.",
+            )
+        return realized, note
+    draft = realized
     tokens = max(48, len(draft.description) // 3)
     outcome = steps.rewrite("description", draft.description, ctx.facts, change, tokens=tokens)
     if not outcome.passed:
-        return draft, (f"None of the {outcome.generated} {change} rewordings passed verification, "
-                       "so the description is unchanged.")
+        return draft, note or (f"None of the {outcome.generated} {change} rewordings passed verification, "
+                               "so the description is unchanged.")
     best = outcome.passed[0]
     note = f"Description reworded to be {change}"
     if best.dropped:

@@ -21,6 +21,7 @@ FAMILIES = ("identity", "size", "weight", "colour", "material", "power", "connec
 UNITLESS = ("count", "hidden")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*-\s*(-?\d+(?:\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Rule:
     unitless: str | None
     name: str | None
     noun: str | None
+    copy: bool = True
 
     def unit_for(self, value: float | None) -> str | None:
         if self.units and value is not None:
@@ -52,10 +54,11 @@ class AttributeInfo:
     unit: str | None = None  # of a bare number; None where the value carries its own or has none
     unitless: str | None = None  # "count" or "hidden" for numbers that take no unit
     noun: str | None = None  # what a count counts
+    copy: bool = True  # False: the facts panel shows it, listing copy leaves it out
 
     @property
     def shown(self) -> bool:
-        return self.family != "logistics" and self.unitless != "hidden"
+        return self.copy and self.family != "logistics" and self.unitless != "hidden"
 
 
 def _rule(raw: dict) -> Rule:
@@ -63,7 +66,7 @@ def _rule(raw: dict) -> Rule:
     if raw.get("family") not in FAMILIES:
         raise ValueError(f"families.yaml: unknown family {raw.get('family')!r} in {raw}")
     return Rule(re.compile(raw["match"]), raw["family"], raw.get("unit"), units, raw.get("unitless"),
-                raw.get("name"), raw.get("noun"))
+                raw.get("name"), raw.get("noun"), bool(raw.get("copy", True)))
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +93,8 @@ def readable(name: str) -> str:
     """"Memory bandwidth supported by processor (max)" -> "memory bandwidth supported by processor"."""
     text = _QUALIFIER.sub("", name).strip() or name
     words = text.split()
-    return " ".join(w if (w.isupper() or any(c.isdigit() for c in w)) else w.lower() for w in words)
+    return " ".join(w if (any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w)) else w.lower()
+                    for w in words)
 
 
 @lru_cache(maxsize=8192)
@@ -111,7 +115,7 @@ def _info(name: str, number: float | None) -> AttributeInfo:
         unitless = "hidden"
     if unitless == "count" and not noun:
         noun = shown_name.split()[-1] if shown_name.split() else "items"
-    return AttributeInfo(name, family, shown_name, unit, unitless, noun)
+    return AttributeInfo(name, family, shown_name, unit, unitless, noun, rule.copy if rule else True)
 
 
 def _mined_unit(entry: dict, number: float | None) -> str | None:
@@ -134,6 +138,10 @@ def with_unit(name: str, value: str) -> str | None:
     """A bare catalog number with its unit ("Processor frequency", "2.13" -> "2.13 GHz"); the value unchanged
     when it is not a bare number; None when the number has no known unit and must not be said bare."""
     stripped = value.strip()
+    span = _RANGE.match(stripped)
+    if span:  # "100 - 240" (AC input voltage): the range with its unit, or unsaid
+        info = lookup(name, span.group(2))
+        return f"{stripped} {info.unit}" if info.unit else (stripped if info.unitless == "count" else None)
     if not _NUMBER.match(stripped):
         return value
     info = lookup(name, stripped)
@@ -142,3 +150,19 @@ def with_unit(name: str, value: str) -> str | None:
     if info.unitless == "count":
         return stripped
     return None
+
+
+@lru_cache(maxsize=1)
+def _title_rates() -> dict[str, float]:
+    path = DATA_DIR / "title_facts.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    rates: dict[str, float] = {}
+    for table in (raw or {}).values():
+        for name, rate in (table or {}).items():
+            rates[name.lower()] = max(rates.get(name.lower(), 0.0), float(rate))
+    return rates
+
+
+def title_rate(name: str) -> float:
+    """How often people put this attribute in a product title (mined from the shared catalogs), 0-1."""
+    return _title_rates().get(name.strip().lower(), 0.0)

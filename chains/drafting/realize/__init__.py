@@ -1,0 +1,67 @@
+"""Realization: a product's facts -> a listing draft that reads like copy (title, 3-5 themed bullets, a
+description in short paragraphs) in a brand's voice and a channel's style, verified as it is made.
+Patterns and voices are data (data/items.yaml, data/voices.yaml); families and units come from
+retrieval.knowledge."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+from chains.drafting.realize.naming import naming
+from chains.drafting.realize.phrases import items_for, product_is_toy
+from chains.drafting.realize.planner import Planner
+from chains.drafting.realize.title import make_title
+from chains.drafting.realize.voice import VOICES, shift, voice_for
+from chains.grounding import GroundingVerifier
+from chains.rules import Limits, apply_rules, channel_profile, cut_at_sentence
+from copydesk.domain import BrandRules, Draft, Fact, Product
+
+__all__ = ["LENGTHS", "VOICES", "realize_draft", "shift", "voice_for"]
+
+LENGTHS = ("short", "normal", "long")
+META_MAX_CHARS = 160
+
+
+def realize_draft(
+    product: Product,
+    facts: list[Fact],
+    rules: BrandRules,
+    channel: str,
+    *,
+    voice: str | None = None,
+    seed: int = 0,
+    length: str = "normal",
+    verifier: GroundingVerifier | None = None,
+) -> Draft:
+    """The realized draft (origin "template": made without the model), with the channel's and brand's rules
+    applied. `voice`: one of VOICES (default: from the brand's tone words); `seed` picks among the
+    realizations of each pattern; `length`: short | normal | long."""
+    voice = voice or voice_for(rules)
+    verifier = verifier or GroundingVerifier(product, facts, allowed_texts=rules.required_phrases)
+    rng = random.Random(zlib.crc32(f"{product.sku}:{seed}:{voice}".encode()))
+    names = naming(product)
+    items = items_for(product, facts, rng)
+    profile = channel_profile(channel)
+    limits = Limits.of(rules, profile)
+    planner = Planner(names, items, verifier, voice, rng, toy=product_is_toy(product), channel=channel)
+    wanted = rules.bullet_count or {"short": 3, "normal": 5, "long": 5}[length]
+    bullets, bullet_ids = planner.bullets(max(3, min(wanted, limits.bullet_max)))
+    paragraphs, description_ids = planner.description(length)
+    description = "\n".join(paragraphs)
+    title = make_title(product, names, items, facts, limits.title_max)
+    if not verifier.check_title(title).text:  # an attribute the verifier will not take in a title: the name alone
+        title = make_title(product, names, [], facts, limits.title_max)
+    meta = cut_at_sentence(paragraphs[0], META_MAX_CHARS) if profile.meta_max else None
+    draft = Draft(
+        sku=product.sku,
+        channel=channel,  # type: ignore[arg-type]  # checked by channel_profile above
+        title=title,
+        bullets=bullets,
+        description=description,
+        meta_description=meta,
+        facts_used=sorted(bullet_ids | description_ids, key=lambda i: int(i[1:]) if i[1:].isdigit() else 10**6),
+        origin="template",
+    )
+    keep = [w for w in (product.brand or "", product.model or "") if w]
+    return apply_rules(draft, rules, channel, keep_case=keep)
