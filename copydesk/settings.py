@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     # --- drafting defaults ---------------------------------------------------
     default_brand: str | None = Field(None, description="Brand used when a request names none")
     default_channel: Channel = Field("generic", description="Sales channel used when a request names none")
+    polish_budget_s: float = Field(
+        60.0, ge=0.0, description="Seconds the text model may spend polishing a posted first draft (0: first drafts only)")
+    bulk_workers: int = Field(0, ge=0, le=64, description="Processes `copydesk bulk` drafts with (0: one per CPU)")
+    bulk_slice_s: float = Field(
+        0.5, gt=0.0, description="Seconds a bulk job drafts on a bot worker before it lets waiting requests go first")
+    bulk_query_limit: int = Field(200, ge=1, le=100000, description="Products a bulk query (`bulk wooden toys`) selects at most")
 
     # --- Slack ---------------------------------------------------------------
     slack_bot_token: SecretStr | None = Field(
