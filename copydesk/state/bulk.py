@@ -113,6 +113,13 @@ class BulkStore:
             row = conn.execute(query.order_by(bulk_jobs.c.created_at.desc()).limit(1)).first()
         return _job(row) if row else None
 
+    def for_thread(self, thread_key: str) -> BulkJob | None:
+        """The newest job started in a conversation thread (its `cancel`, `approve all`, a SKU typed there)."""
+        query = select(bulk_jobs).where(bulk_jobs.c.thread_key == thread_key)
+        with self.db.read() as conn:
+            row = conn.execute(query.order_by(bulk_jobs.c.created_at.desc()).limit(1)).first()
+        return _job(row) if row else None
+
     def items(self, job_id: str, *, status: str | None = None) -> list[BulkItem]:
         query = select(bulk_items).where(bulk_items.c.job_id == job_id)
         if status is not None:

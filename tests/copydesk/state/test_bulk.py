@@ -6,6 +6,7 @@ import pytest
 
 from copydesk.errors import NotFoundError
 from copydesk.state.bulk import BulkStore, inputs_hash
+from copydesk.state.schema import bulk_jobs
 
 
 def test_progress_is_counted_once_per_product(settings):
@@ -38,3 +39,14 @@ def test_the_same_inputs_find_the_unfinished_job(settings):
     assert store.find(digest) is None and store.find(digest, unfinished_only=False).job_id == job.job_id
     with pytest.raises(NotFoundError, match="b-00000000"):
         store.get("b-00000000")
+
+
+def test_a_thread_finds_its_newest_job(settings):
+    store = BulkStore(settings)
+    older = store.create(["A"], thread_key="slack:C1:1.0")
+    newer = store.create(["B"], thread_key="slack:C1:1.0")
+    store.create(["C"], thread_key="slack:C1:2.0")
+    with store.db.write() as conn:  # created in the same instant on a fast machine: make the order explicit
+        conn.execute(bulk_jobs.update().where(bulk_jobs.c.job_id == older.job_id).values(created_at=1.0))
+    assert store.for_thread("slack:C1:1.0").job_id == newer.job_id
+    assert store.for_thread("slack:C9:9.0") is None
