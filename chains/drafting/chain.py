@@ -162,8 +162,9 @@ class CopyChain:
                                     keep=max(1, variants or 3))
             dropped = []
             share = sum(p.origin == "model" for p in parts) / len(parts) if parts else 0.0
-            notes = [f"The model's text stands in {share:.0%} of the parts ({sum(p.origin == 'model' for p in parts)}"
-                     f" of {len(parts)}); the rest is the realized copy."]
+            notes = [part.note() for part in parts if part.note()]
+            notes.append(f"The model's text stands in {share:.0%} of the parts ({sum(p.origin == 'model' for p in parts)}"
+                         f" of {len(parts)}); the rest is the realized copy.")
         best = ranked[0]
         if best.origin == "template" and self.generator is not None and use_model:
             notes.append("The template draft ranked first: it is the answer.")

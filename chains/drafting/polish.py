@@ -46,11 +46,13 @@ def _polish(label: str, field: str, text: str, ctx: Context, steps: Steps, verif
     tokens = BULLET_TOKENS * 2 if field == "bullet" else max(48, len(text) // 3)
     outcome = steps.rewrite(field, text, stated or ctx.facts, change, tokens=tokens)
     outcome = accept(outcome, min_words=4, cites={f.id for f in stated} or None)
-    baseline = generator.score(_JUDGE, text)
-    for candidate in outcome.passed:
-        if _keeps_facts(candidate.text, text, stated) and generator.score(_JUDGE, candidate.text) > baseline:
-            return candidate.text, PartReport(label, "model", outcome.generated, len(outcome.passed), 0)
-    return text, PartReport(label, "template", outcome.generated, len(outcome.passed), outcome.dropped_sentences)
+    baseline = generator.score(_JUDGE, text) if outcome.passed else 0.0
+    # `passed` counts candidates that cleared every gate: the verifier, accept, the facts kept, the ranking.
+    better = [c for c in outcome.passed
+              if _keeps_facts(c.text, text, stated) and generator.score(_JUDGE, c.text) > baseline]
+    if better:
+        return better[0].text, PartReport(label, "model", outcome.generated, len(better), 0)
+    return text, PartReport(label, "template", outcome.generated, 0, outcome.dropped_sentences)
 
 
 def _keeps_facts(candidate: str, realized: str, facts: list[Fact]) -> bool:

@@ -38,7 +38,7 @@ _TONES = {  # instruction word -> how the rewrite prompt says it
 }
 # The realization voice each tone change asks for (chains/drafting/realize/data/voices.yaml).
 _TONE_VOICES = {"warmer and friendlier": "warm", "more playful": "playful", "more formal": "formal",
-                "more technical": "technical", "more casual": "warm", "more exciting": "playful"}
+                "more technical": "technical", "more casual": "warm"}
 _SHORTER = re.compile(r"\b(shorter|shorten|concise|trim|briefer|brief|tighter|less text|cut it down)\b")
 _LONGER = re.compile(r"\b(longer|lengthen|more detail|more details|expand|elaborate|fuller)\b")
 _CHANNEL = re.compile(r"\b(?:for|to|on|as)\s+(amazon|shopify|generic)\b|\b(amazon|shopify|generic)\s+(?:version|listing)\b")

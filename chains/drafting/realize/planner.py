@@ -106,15 +106,6 @@ class Planner:
     def flourish(self, key: str) -> str:
         return self._first_passing([o for o in lines(self.voice, key) if o])
 
-    def header(self, theme: str) -> str:
-        """A header no earlier bullet used."""
-        for options in (headers(self.voice, theme), headers("neutral", theme), headers(self.voice, "extra")):
-            text = self._first_passing([o for o in options if o not in self._headers_used])
-            if text:
-                self._headers_used.add(text)
-                return text
-        return ""
-
     # --- bullets -------------------------------------------------------------------------------------
     def themes(self) -> list[tuple[str, list[Item]]]:
         """Items grouped by theme, most important theme first (by its best item); identity leads."""
@@ -139,22 +130,39 @@ class Planner:
         themes = self.themes()
         if len(themes) + 1 < 3 and not self.toy:  # few themes: the biggest one split in two
             themes = _split(themes)
-        bullets = [(self.header("identity"), identity, opener_items)]
+        bullets = [("identity", identity, opener_items)]
         for theme, items in themes[: count - 1]:
             sentences = self.sentences(items[:MAX_ITEMS_PER_SENTENCE])
             if sentences:
-                bullets.append((self.header(theme), sentences, items))
-        if len(bullets) < 3 and self.toy and self.audience:
-            gift = self.flourish("toy_flourish")
-            if gift:
-                bullets.append((self.header("extra"), [gift], []))
+                bullets.append((theme, sentences, items))
+        if len(bullets) < 3:  # few facts: a bullet per remaining item, then a fact-free line in the voice
+            spare = [i for _, items in themes[count - 1:] for i in items]
+            for item in spare[: 3 - len(bullets)]:
+                bullets.append((item.theme, self.sentences([item]), [item]))
+        for key in ("toy_flourish" if self.toy else "flourish", "closer"):
+            if len(bullets) < 3 and (line := self.flourish(key)):
+                bullets.append(("extra", [line], []))
         out = []
-        for header, sentences, items in bullets:
-            text = self.style_bullet(header, sentences)
+        for theme, sentences, items in bullets:
+            text = self.bullet(theme, sentences)
             if text:
                 out.append(text)
                 used |= {fid for i in items for fid in i.fact_ids}
         return out, used
+
+    def bullet(self, theme: str, sentences: list[str]) -> str:
+        """Header and sentences, the header checked as the channel shows it (upper case on Amazon)."""
+        order: list[str] = []
+        for options in (headers(self.voice, theme), headers("neutral", theme), headers(self.voice, "extra")):
+            options = list(options)
+            self.rng.shuffle(options)  # the theme's own headers first, in seeded order
+            order += [o for o in options if o not in order]
+        for header in [h for h in order if h not in self._headers_used] + [""]:
+            text = self.style_bullet(header, sentences)
+            if text and self._passes(text):
+                self._headers_used.add(header)
+                return text
+        return ""
 
     def style_bullet(self, header: str, sentences: list[str]) -> str:
         sentences = [s for s in sentences if s]

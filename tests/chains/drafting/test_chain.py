@@ -61,7 +61,10 @@ class ScriptedGenerator:
         prompt = messages[-1].content
         self.calls.append({"prompt": prompt, "n": n, "allowed": set(allowed_numbers), "seed": seed})
         lines = re.findall(r"^- (.+?): (.+)$", prompt, flags=re.M)
-        if "product title" in prompt:
+        current = re.search(r"^Current \w+:\n(.+?)\n\nRewrite", prompt, flags=re.M | re.S)
+        if current:  # a polish of a realized part: one grounded rewording, one with planted claims
+            texts = [current.group(1).strip() + " A great choice.", "Waterproof titanium shell with a lifetime guarantee."]
+        elif "product title" in prompt:
             texts = ["Title: Xerox 006R90321 Original Black toner cartridge", "Xerox SuperToner 9000 with free printer"]
         elif "bullet point" in prompt:
             texts = [f"- The {lines[0][0].lower()} is {lines[0][1]}.", "Waterproof titanium shell with a lifetime guarantee."]
@@ -77,7 +80,7 @@ class ScriptedGenerator:
                 for i, t in enumerate(texts)]
 
     def score(self, messages, completion) -> float:
-        return -1.0
+        return 0.0 if "great choice" in completion else -1.0  # the scripted rewording ranks higher
 
 
 def test_template_only_draft_is_complete_supported_and_stored(env) -> None:

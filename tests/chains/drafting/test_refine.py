@@ -106,10 +106,15 @@ def test_brand_switch_drafts_again_in_that_voice(chain: CopyChain) -> None:
     assert (second.brand, second.version) == ("pebble", 2)
 
 
-def test_tone_without_a_model_is_refused(chain: CopyChain) -> None:
+def test_tone_without_a_model_is_realized_in_the_new_voice(chain: CopyChain) -> None:
     first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    for instruction in ("more playful", "more technical", "warmer"):
+        refined = refine_draft(chain, first.draft_id, instruction)
+        assert refined.draft.version > first.version
+        assert refined.draft.bullets != first.bullets  # a visibly different version
+        assert any("voice" in note for note in refined.notes)
     with pytest.raises(UnsupportedRequestError, match="text model"):
-        refine_draft(chain, first.draft_id, "more playful")
+        refine_draft(chain, first.draft_id, "more exciting please, in the style of a poem")
 
 
 def test_tone_with_the_tiny_model_is_verified_and_honest(env) -> None:
