@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from bot.cli import catalog, drafting, export, image, slack, train
+from bot.cli import catalog, check, drafting, export, image, slack, train
 from bot.cli.common import console, fail, load_settings
 from copydesk.errors import CopydeskError
 
@@ -45,7 +45,7 @@ def config_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
     console.print(table)
 
 
-for module in (catalog, drafting, image, slack, train, export):
+for module in (catalog, drafting, check, image, slack, train, export):
     module.register(app)
 
 

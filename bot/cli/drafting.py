@@ -90,6 +90,10 @@ def eval_command(
                         raw_baseline=not no_raw, raw_max_new_tokens=raw_tokens, time_budget_s=time_budget)
     report = run_eval(config, settings, services.text_generator, progress=lambda line: console.print(line))
     console.print(f"Reports: {report.json_path} and {report.markdown_path}")
+    judge = report.data["verifier"]["all"]
+    console.print(f"Claims counted by verifier {report.data['verifier']['version']}, which on the hand-labelled claim set "
+                  f"accepts {judge['acceptance_supported_and_praise']:.1%} of supported sentences and rejects "
+                  f"{judge['recall_unsupported_and_planted']:.1%} of unsupported ones.")
 
 
 # --- output --------------------------------------------------------------------------------------

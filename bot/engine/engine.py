@@ -20,11 +20,12 @@ from bot.engine.help import HELP_TEXT, HELP_TITLE
 from bot.engine.intents import Intent
 from bot.engine.replies import (
     ACTION_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE, ACTION_IMAGE_VARIATION, ACTION_PICK,
-    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ChoiceReply, DraftReply, ExportReply, FactsReply, ImageReply,
+    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, CheckReply, ChoiceReply, DraftReply, ExportReply, FactsReply, ImageReply,
     InfoReply, Reply,
 )
 from bot.engine.turns import NoProgress, Press, Progress, Turn
 from chains.drafting import refine_draft
+from chains.grounding import check_copy
 from copydesk.state.threads import BotState, ThreadState
 from copydesk.domain import Draft, Feedback, Product
 from copydesk.errors import AmbiguousError, InputError, NotFoundError
@@ -94,6 +95,8 @@ class ConversationEngine:
             self._apply_settings(thread, intent)
             return [InfoReply(f"This thread now drafts for brand *{thread.brand or 'none'}* on "
                               f"*{thread.channel or self.settings.default_channel}*.")]
+        if intent.kind == "check":
+            return [self._check(intent, thread)]
         if intent.kind == "facts":
             product = self._product(intent.reference or thread.sku, thread, then="draft")
             if isinstance(product, ChoiceReply):
@@ -254,6 +257,16 @@ class ConversationEngine:
                                                       user=user, text=text))
 
     # --- helpers ------------------------------------------------------------------------------
+    def _check(self, intent: Intent, thread: ThreadState) -> Reply:
+        """Pasted copy against the named product's (or the thread's) facts; listed, never rewritten."""
+        if not (intent.reference or thread.sku):
+            raise InputError("Which product is this copy for?", hint="Write `check SKU: <the copy>`, or paste it "
+                             "as `check: <the copy>` in a thread about a product.")
+        product = self._product(intent.reference or thread.sku, thread, then="draft")
+        if isinstance(product, ChoiceReply):
+            return product
+        return CheckReply(check_copy(product, facts_for(product, include_description=False), intent.instruction or ""))
+
     def _product(self, reference: str | None, thread: ThreadState, *, then: str) -> Product | ChoiceReply:
         """Resolve a reference (Catalog.product); ambiguous -> buttons to pick from, unknown -> the closest."""
         if not reference:

@@ -1,7 +1,8 @@
 """Free text -> what the person wants (an Intent). Rule-based on purpose: instant, predictable, testable,
 and it never needs the language model for the conversation's plumbing.
 
-Kinds: help, brands, export, approve, edit, facts, image, draft, refine, settings (switch brand/channel only).
+Kinds: help, brands, export, approve, edit, facts, image, draft, refine, settings (switch brand/channel only),
+check (pasted copy checked against a product's facts).
 A follow-up in a thread that already has a draft is a refinement unless it clearly asks for something else.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 IntentKind = Literal["help", "brands", "export", "approve", "edit", "facts", "image", "draft", "refine", "settings",
-                     "pick", "empty"]
+                     "pick", "check", "empty"]
 
 CHANNEL_WORDS = {"amazon": "amazon", "shopify": "shopify", "generic": "generic", "website": "generic"}
 
@@ -23,6 +24,8 @@ _BRANDS = re.compile(r"^\s*(list |show )?(the )?brands\s*\??\s*$", re.I)
 _EXPORT = re.compile(r"^\s*export\b(?P<rest>.*)$", re.I)
 _APPROVE = re.compile(r"^\s*(approve[d]?|lgtm|ship it|looks good( to me)?|perfect,? approve)\b[.! ]*$", re.I)
 _PICK = re.compile(r"^\s*pick\s+(?P<ref>\S+)\s*$", re.I)
+# "check: <pasted copy>" (the thread's product) or "check SKU: <pasted copy>".
+_CHECK = re.compile(r"^\s*check(?:\s+(?P<ref>[^:\n]{1,80}?))?\s*:\s*(?P<text>.+)$", re.I | re.S)
 _EDIT = re.compile(r"^\s*(edit|edited|final|use this)\s*:\s*(?P<text>.+)$", re.I | re.S)
 _FACTS = re.compile(r"^\s*(show |list |what are )?(the )?facts( for| of| about)?\s*(?P<ref>.*?)\s*\??$", re.I)
 _IMAGE = re.compile(r"^\s*(make |create |generate |render |draw )?(an? |me an? )?"
@@ -81,6 +84,9 @@ def parse(text: str, *, has_draft: bool, brands: list[str] | None = None) -> Int
         return Intent("approve", message)
     if match := _PICK.match(message):  # the terminal's way of pressing a product-pick button
         return Intent("pick", message, reference=match["ref"])
+    if match := _CHECK.match(message):
+        return Intent("check", message, reference=_reference(match["ref"]) if match["ref"] else None,
+                      instruction=match["text"].strip())
     if match := _EDIT.match(message):
         return Intent("edit", message, instruction=match["text"].strip())
     brand, channel, rest = _settings_in(message, brands or [])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Union
 
+from chains.grounding import CopyCheck
 from copydesk.domain import Draft, Fact, Product, ProductMatch
 
 # Button actions the renderers attach and the transports send back to `ConversationEngine.press`.
@@ -52,6 +53,13 @@ class FactsReply:
 
 
 @dataclass
+class CheckReply:
+    """Pasted copy checked against the product's facts ("check: ..."): every sentence's verdict, nothing rewritten."""
+
+    check: CopyCheck
+
+
+@dataclass
 class ImageReply:
     png: bytes
     filename: str
@@ -92,4 +100,4 @@ class ErrorReply:
     internal: bool = False  # a bug rather than a problem with the request
 
 
-Reply = Union[DraftReply, ChoiceReply, FactsReply, ImageReply, ExportReply, InfoReply, ErrorReply]
+Reply = Union[DraftReply, ChoiceReply, FactsReply, CheckReply, ImageReply, ExportReply, InfoReply, ErrorReply]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from chains.grounding import CopyCheck
 from bot.engine.replies import (
-    ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply, ImageReply, InfoReply, Reply,
+    CheckReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply, ImageReply, InfoReply, Reply,
 )
 
 
@@ -26,6 +27,32 @@ def split_text(text: str, limit: int) -> list[str]:
     if text:
         pieces.append(text)
     return pieces
+
+
+def check_lines(check: CopyCheck) -> list[tuple[bool, str, list[str]]]:
+    """(supported, the sentence, one line per claim) for each sentence: what both renderers show."""
+    out = []
+    for s in check.sentences:
+        claims = []
+        for c in s.claims:
+            facts = "; ".join(f"{f.id} {f.name}: {f.value[:80]}" for i in c.fact_ids if (f := check.fact(i)))
+            why = facts if c.supported else (c.reason or "no fact states it")
+            claims.append(f"{'✓' if c.supported else '✗'} {c.text[:120]} ({c.kind}): {why or 'stated'}")
+        out.append((s.supported, f"[{s.field}] {s.sentence}", claims))
+    return out
+
+
+def check_summary(check: CopyCheck) -> str:
+    return (f"Check of {check.product.sku}: {check.product.title[:80]} (verifier {check.verifier_version}): "
+            f"{len(check.unsupported)} of {len(check.sentences)} sentences have unsupported claims. "
+            "They are listed, not rewritten.")
+
+
+def render_check(check: CopyCheck) -> str:
+    lines = [check_summary(check)]
+    for supported, sentence, claims in check_lines(check):
+        lines += [f"{'✓' if supported else '✗'} {sentence}", *(f"    {c}" for c in claims)]
+    return "\n".join(lines)
 
 
 def render_text(reply: Reply) -> str:
@@ -55,6 +82,8 @@ def render_text(reply: Reply) -> str:
         return f"{reply.message}\n{options}\nType `pick SKU` (or the SKU) to choose."
     if isinstance(reply, FactsReply):
         return f"Facts for {reply.product.sku}:\n" + "\n".join(f"  {f.line()}" for f in reply.facts)
+    if isinstance(reply, CheckReply):
+        return render_check(reply.check)
     if isinstance(reply, ImageReply):
         return (f"Image of {reply.sku} saved to {reply.filename} ({reply.width}x{reply.height}, {reply.steps} steps, "
                 f"seed {reply.seed}, {reply.mode})\nPrompt: {reply.prompt}\nNegative prompt: {reply.negative_prompt}")

@@ -8,10 +8,10 @@ from typing import Any
 
 from bot.engine.replies import (
     ACTION_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE, ACTION_IMAGE_VARIATION, ACTION_PICK,
-    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply,
+    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, CheckReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply,
     ImageReply, InfoReply, Reply,
 )
-from bot.engine.text import split_text
+from bot.engine.text import check_lines, check_summary, split_text
 
 SECTION_LIMIT = 3000
 BLOCKS_PER_MESSAGE = 50
@@ -45,6 +45,8 @@ def render(reply: Reply) -> list[SlackMessage | SlackUpload]:
         lines = "\n".join(f"*{f.id}* {f.name}: {f.value}" for f in reply.facts)
         return _paginate(f"Facts for {reply.product.sku}",
                          [_header(f"Facts for {reply.product.sku}"), *_sections(lines)])
+    if isinstance(reply, CheckReply):
+        return _check(reply)
     if isinstance(reply, ImageReply):
         return _image(reply)
     if isinstance(reply, ExportReply):
@@ -109,6 +111,15 @@ def _choice(reply: ChoiceReply) -> list[SlackMessage | SlackUpload]:
     if buttons:
         blocks.append({"type": "actions", "block_id": f"pick:{reply.then}", "elements": buttons})
     return _paginate(reply.message, blocks)
+
+
+def _check(reply: CheckReply) -> list[SlackMessage | SlackUpload]:
+    """One section per sentence (its verdict), its claims in a context line under it."""
+    blocks = [_header(f"Check of {reply.check.product.sku}"), *_sections(check_summary(reply.check))]
+    for supported, sentence, claims in check_lines(reply.check):
+        blocks += _sections(f"{':white_check_mark:' if supported else ':x:'} {sentence}")
+        blocks += _contexts(claims) if claims else []
+    return _paginate(check_summary(reply.check), blocks)
 
 
 def _image(reply: ImageReply) -> list[SlackMessage | SlackUpload]:

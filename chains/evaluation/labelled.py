@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chains.grounding import GroundingVerifier
+from chains.grounding import VERIFIER_VERSION, GroundingVerifier
 from copydesk.domain import Claim, Fact, Product
 from copydesk.errors import InputError
 from copydesk.paths import PROJECT_ROOT
@@ -193,6 +193,20 @@ def measure_labelled(path: Path = LABELLED_SET) -> dict:
         "by_source": by_source(results),
         "by_claim_type": by_claim_type(results),
         "mistakes": mistakes(results),
+    }
+
+
+def verifier_figures() -> dict:
+    """What `copydesk eval` reports about its judge: the verifier version, its figures on the labelled set
+    (measured now, in a second), and the bench result file that docs/benchmarks.md cites."""
+    measured = measure_labelled()
+    keys = ("acceptance_supported_and_praise", "recall_unsupported_and_planted", "sentences")
+    return {
+        "version": VERIFIER_VERSION,
+        "labelled_set": measured["labelled_set"],
+        "all": {k: measured["all"][k] for k in keys},
+        "held_out": {k: measured["held_out"][k] for k in keys},
+        "bench_result": str(RESULT_FILE.relative_to(PROJECT_ROOT)),
     }
 
 

@@ -6,8 +6,8 @@ ROWS = [
     ("drafts", "drafts", "{:d}"),
     ("complete drafts (title, bullets, description)", "complete_drafts", "{:d}"),
     ("checkable claims", "checkable_claims", "{:d}"),
-    ("unsupported claims", "unsupported_claims", "{:d}"),
-    ("**unsupported-claim rate**", "unsupported_rate", "{:.1%}"),
+    ("unsupported claims (the gate's own count)", "unsupported_claims", "{:d}"),
+    ("unsupported-claim rate (the gate's own count)", "unsupported_rate", "{:.1%}"),
     ("key-fact coverage (mean)", "key_fact_coverage", "{:.1%}"),
     ("style/channel violations", "violations", "{:d}"),
     ("drafts with violations", "drafts_with_violations", "{:d}"),
@@ -46,6 +46,31 @@ def table(summary: dict) -> list[str]:
     return lines
 
 
+def verifier_lines(verifier: dict | None) -> list[str]:
+    """The judge first: how the verifier that counted the claims below does on hand-labelled sentences."""
+    if not verifier:
+        return ["**Verifier:** not measured on the labelled claim set in this run."]
+    every, held = verifier["all"], verifier["held_out"]
+    return [
+        "## The verifier that counted",
+        "",
+        f"Verifier version {verifier['version']}, measured on the hand-labelled claim set "
+        f"(`{verifier['labelled_set']}`, {every['sentences']} sentences; `python -m bench.verifier_labelled` "
+        f"writes `{verifier['bench_result']}`):",
+        "",
+        "| | all | held out |",
+        "| --- | ---: | ---: |",
+        f"| accepts supported + praise-only sentences | {every['acceptance_supported_and_praise']:.1%} | "
+        f"{held['acceptance_supported_and_praise']:.1%} |",
+        f"| rejects unsupported sentences + planted errors | {every['recall_unsupported_and_planted']:.1%} | "
+        f"{held['recall_unsupported_and_planted']:.1%} |",
+        "",
+        "The unsupported-claim counts below come from this same verifier, which also filtered the pipeline's "
+        "drafts: for the pipeline they are the gate's own count, bounded by the miss rate above, not "
+        "independent evidence. For the raw and template baselines they are an estimate with the same error.",
+    ]
+
+
 def markdown(data: dict) -> str:
     config = data["config"]
     lines = [
@@ -64,6 +89,7 @@ def markdown(data: dict) -> str:
     ]
     if data.get("stopped_early"):
         lines += ["", f"**Note:** {data['stopped_early']}."]
+    lines += ["", *verifier_lines(data.get("verifier"))]
     lines += ["", "## All products", "", *table(data["overall"])]
     for name, summary in data["by_dataset"].items():
         if summary.get("pipeline"):

@@ -4,7 +4,9 @@ Systems: `pipeline` (the copy chain: small steps, constrained decoding, verifica
 template fallback), `template` (phase 1: template_draft + rules), `raw` (the same model with one plain
 prompt holding the facts, no verification or ranking). All three draft from the product's facts
 WITHOUT its human description, so ROUGE-L against that description measures writing, not copying.
-The verifier judges every system's claims alike. Writes eval.json and eval.md under the out folder,
+The verifier judges every system's claims alike; being the pipeline's own gate, its count is not evidence of
+the pipeline's grounding, so the report leads with the verifier's figures on the hand-labelled claim set
+(chains/evaluation/labelled.py) and names the verifier version that counted. Writes eval.json and eval.md under the out folder,
 after every product, so a run cut short still leaves a report of what it did.
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 from chains.drafting import CopyChain, DraftResult
 from chains.drafting import fact_lines
 from copydesk.state.drafts import DraftStore
+from chains.evaluation.labelled import verifier_figures
 from chains.evaluation.report import markdown
 from chains.evaluation.metrics import DraftMetrics, measure, summarise
 from chains.prompts import render
@@ -250,6 +253,7 @@ def report_data(config, settings, generator, datasets, runs: list[ProductRun], s
         "unreadable_rows_skipped": {name: errors for name, (_, errors) in datasets.items()},
         "stopped_early": stopped_early,
         "wall_s": round(seconds, 1),
+        "verifier": verifier_figures(),
         "overall": summary(runs),
         "by_dataset": {name: summary([r for r in runs if r.dataset == name]) for name in datasets},
         "per_product": [

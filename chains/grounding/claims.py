@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from chains.grounding import frames
 from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex, fact_order
-from chains.grounding.language import label_spans, not_copy, title_case, word_class
+from chains.grounding.language import BUYERS, implied_by_kind, label_spans, not_copy, title_case, word_class
 from chains.grounding.units import Quantity, find_quantities, number_group, quantity_regex, unit_table
 from chains.grounding.vocabulary import (
     absolutes,
@@ -102,6 +102,7 @@ class SentenceJudge:
     def __init__(self, index: FactIndex, *, strict: bool = False) -> None:
         self.index = index
         self.strict = strict
+        self._implied = {} if strict else implied_by_kind(index.stem_facts)
         self._absolute_words = {stem(a): a for a in absolutes() if re.fullmatch(r"[^\W\d_]+", a)}
         self._absolute_phrases = [a for a in absolutes() if not re.fullmatch(r"[^\W\d_]+", a)]
 
@@ -200,10 +201,12 @@ class SentenceJudge:
         negated_ids: list[str] = []
         capitals_say_nothing = title_case(work.sentence)
         position = -1
+        previous = ""
         for word, start, end in words(work.sentence):
             if any(work.covered[start:end]):
                 continue
             position += 1
+            after_buyer, previous = previous in BUYERS, word.lower()
             s = stem(word)
             lower = word.lower()
             if lower in NUMBER_WORDS:
@@ -222,6 +225,10 @@ class SentenceJudge:
                 continue
             elif self.index.has_stem(s):
                 content.append(s)
+            elif s in self._implied:  # "soft" for a plush toy: the fact naming the kind supports it
+                content.append(self._implied[s])
+            elif after_buyer and not self.strict and not _looks_like_name(word, position):
+                continue  # "on your desk", "any playroom": the buyer's world
             elif no_facts := self.index.negated_by(s):
                 if negated(work.sentence, start, end):
                     negated_ids.extend(no_facts)

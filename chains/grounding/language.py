@@ -6,6 +6,9 @@ A content word the facts do not use is a claim unless its class says it has no f
   ("racket", "whistle": things a box could hold), relational adjectives ("electric", "digital") and words
   the lexicon does not know are not listed, so they stay claims;
 - kinds.txt: nouns that name what sort of thing the product is ("toy", "gadget");
+- functions.txt: verbs of what a product does ("glows", "sings", "folds") stay claims;
+- kind_implies.yaml: what the product's kind implies ("a plush toy is soft", "a kettle boils");
+- a noun after "your", "any", "every" is the buyer's world ("on your desk", "any playroom");
 - superlatives and comparatives of listed adjectives ("coolest", "greater") are claims (the claims policy).
 Also here: catalog labels that claim nothing ("Product Description"), and text that is never copy (model
 refusals, placeholders, echoed instructions: data/not_copy.txt).
@@ -14,9 +17,12 @@ refusals, placeholders, echoed instructions: data/not_copy.txt).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-from chains.grounding.vocabulary import DATA_DIR, _entries, words
+import yaml
+
+from chains.grounding.vocabulary import DATA_DIR, _entries, stem, words
 
 NO_CLAIM_CLASSES = frozenset({"abstract", "person", "verb", "adjective", "adverb", "kind"})
 
@@ -35,6 +41,9 @@ def _classes() -> dict[str, str]:
             table[lemma] = kind
     for line in _entries("kinds.txt"):
         table.update((w, "kind") for w in line.split())
+    for line in _entries("functions.txt"):  # claims, so not in the table
+        for word in line.split():
+            table.pop(word, None)
     return table
 
 
@@ -79,6 +88,25 @@ def title_case(sentence: str) -> bool:
     """Most words capitalised ("The Power of a Tough Box"): capitals then say nothing about names."""
     found = [w for w, _, _ in words(sentence) if len(w) > 3]
     return len(found) >= 2 and sum(w[0].isupper() for w in found) >= 0.75 * len(found)
+
+
+@lru_cache(maxsize=1)
+def _kind_implies() -> dict[str, frozenset[str]]:
+    raw = yaml.safe_load((DATA_DIR / "kind_implies.yaml").read_text(encoding="utf-8"))
+    return {stem(kind): frozenset(stem(w) for w in implied) for kind, implied in raw.items()}
+
+
+def implied_by_kind(fact_stems: Iterable[str]) -> dict[str, str]:
+    """Stems the product's kind implies (kind_implies.yaml) -> the kind's stem in the facts."""
+    found: dict[str, str] = {}
+    for kind in fact_stems:
+        for implied in _kind_implies().get(kind, ()):
+            found.setdefault(implied, kind)
+    return found
+
+
+# A noun right after these is the buyer's world ("your desk", "any playroom"), not a part of the product.
+BUYERS = frozenset({"your", "any", "every", "their", "our"})
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from chains.grounding.sentences import split_sentences
 from copydesk.domain import Claim, Draft, Fact, Product
 
 # Bumped whenever what the verifier accepts changes; results and eval reports name the version that counted.
-VERIFIER_VERSION = "2"
+VERIFIER_VERSION = "3"
 
 
 @dataclass
@@ -41,6 +41,17 @@ class CheckedText:
     @property
     def clean(self) -> bool:
         return not self.dropped
+
+
+@dataclass
+class SentenceCheck:
+    """One sentence of copy and the verifier's verdict: every claim found, supported or not, with its facts."""
+
+    field: str
+    sentence: str
+    supported: bool
+    claims: list[Claim] = field(default_factory=list)  # checkable claims, then the sentence-level reasons
+    fact_ids: list[str] = field(default_factory=list)
 
 
 class GroundingVerifier:
@@ -76,6 +87,15 @@ class GroundingVerifier:
         result.text = "\n".join(kept_lines)
         result.fact_ids = _sorted_ids(result.fact_ids)
         return result
+
+    def sentence_checks(self, text: str, field: str) -> list[SentenceCheck]:
+        """Sentence by sentence, nothing removed: what `copydesk check` and "check:" in Slack report."""
+        out = []
+        for verdict in self._verdicts(text, field):
+            extra = [c for c in verdict.dropped if c not in verdict.claims]
+            out.append(SentenceCheck(field=field, sentence=verdict.sentence, supported=verdict.supported,
+                                     claims=[*verdict.claims, *extra], fact_ids=list(verdict.fact_ids)))
+        return out
 
     def check_title(self, title: str) -> CheckedText:
         """The title as one unit: all or nothing."""

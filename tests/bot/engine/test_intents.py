@@ -68,3 +68,12 @@ def test_image_requests_split_into_product_and_scene(rest, reference, scene):
     assert split_image_request(rest) == (reference, scene)
     intent = parse(f"image of {rest}", has_draft=True)
     assert intent.kind == "image" and intent.reference == reference
+
+
+def test_check_takes_the_pasted_copy_and_an_optional_product() -> None:
+    in_thread = parse("check: Soft plush fox. Glows in the dark!", has_draft=True)
+    assert (in_thread.kind, in_thread.reference) == ("check", None)
+    assert in_thread.instruction == "Soft plush fox. Glows in the dark!"
+    named = parse("<@U123> check SKU B07XYZ: Line one.\nLine two: with a colon.", has_draft=False)
+    assert (named.kind, named.reference, named.instruction) == ("check", "B07XYZ", "Line one.\nLine two: with a colon.")
+    assert parse("check the facts for B07XYZ", has_draft=False).kind != "check"
