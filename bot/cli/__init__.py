@@ -12,6 +12,7 @@ import sys
 import typer
 
 from bot.cli import catalog, check, drafting, export, image, slack, train
+from bot.cli import ops  # worker and doctor (several machines)
 from bot.cli.common import console, fail, load_settings
 from copydesk.errors import CopydeskError
 
@@ -47,6 +48,7 @@ def config_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
 
 for module in (catalog, drafting, check, image, slack, train, export):
     module.register(app)
+ops.register(app)
 
 
 def main() -> None:

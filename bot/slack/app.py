@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.engine import ConversationEngine
 from bot.engine.help import SUGGESTED_PROMPTS
 from bot.slack.bot import SlackBot, Where
-from bot.slack.pool import WorkPool
+from bot.slack.pool import JobRunner
 from copydesk.state.threads import BotState
 from copydesk.errors import ConfigError
 from copydesk.settings import Settings
@@ -41,8 +41,9 @@ def web_client(settings: Settings) -> WebClient:
 
 
 def create_app(settings: Settings, engine: ConversationEngine, state: BotState, *, socket_mode: bool = False,
-               pool: WorkPool | None = None) -> tuple[App, SlackBot]:
-    """The Bolt app and the SlackBot behind it. HTTP mode needs SLACK_SIGNING_SECRET."""
+               runner: JobRunner | None = None) -> tuple[App, SlackBot]:
+    """The Bolt app and the SlackBot behind it. HTTP mode needs SLACK_SIGNING_SECRET. `runner`: where jobs
+    run (default: the in-process pool)."""
     client = web_client(settings)
     if not socket_mode and settings.slack_signing_secret is None:
         raise ConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode).",
@@ -52,8 +53,7 @@ def create_app(settings: Settings, engine: ConversationEngine, state: BotState, 
               request_verification_enabled=not socket_mode, name="copydesk", logger=log,
               # listeners only enqueue work, so a small pool keeps acknowledgements quick
               listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="copydesk-listener"))
-    pool = pool or WorkPool(settings.workers, settings.user_queue_limit)
-    bot = SlackBot(settings, engine, state, client, pool)
+    bot = SlackBot(settings, engine, state, client, runner)
     bot.bot_user_id = _bot_user_id(app)
     register(app, bot)
     return app, bot

@@ -18,18 +18,24 @@ from slack_sdk.errors import SlackApiError
 
 from bot.engine import ConversationEngine, Press, Turn, UploadedFile
 from bot.engine.failures import error_reply
-from bot.engine.replies import ACTION_PICK, InfoReply, Reply
-from bot.slack.pool import WorkPool
+from bot.engine.intents import parse
+from bot.engine.replies import (
+    ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_PICK, InfoReply, Reply,
+)
+from bot.slack.pool import InProcessRunner, Job, JobRunner, WorkPool
 from bot.slack.thread import Capabilities, SlackThread
 from copydesk.state.threads import BotState
 from copydesk.domain import Feedback
-from copydesk.errors import InputError, RateLimitedError
+from copydesk.errors import InputError, RateLimitedError, ServiceUnavailableError
 from copydesk.settings import Settings
 
 log = logging.getLogger("copydesk.bot")
 
 IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}
 THUMBS = {"+1": "thumbs_up", "thumbsup": "thumbs_up", "-1": "thumbs_down", "thumbsdown": "thumbs_down"}
+IMAGE_ACTIONS = (ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION)
+# A job handler: (the bot, the job, the thread its answer goes to) -> the replies to post there.
+Handler = Callable[["SlackBot", Job, SlackThread], list[Reply]]
 
 
 @dataclass
@@ -46,15 +52,22 @@ class Where:
     def key(self) -> str:
         return f"slack:{self.channel}:{self.thread_ts}"
 
+    def to_json(self) -> dict[str, Any]:
+        return {"channel": self.channel, "thread_ts": self.thread_ts, "user": self.user, "team": self.team,
+                "assistant": self.assistant}
+
 
 class SlackBot:
     def __init__(self, settings: Settings, engine: ConversationEngine, state: BotState, client: WebClient,
-                 pool: WorkPool) -> None:
+                 runner: JobRunner | None = None) -> None:
+        """`runner`: where jobs run (default: this process's pool; bot/worker/runner.py: Celery workers)."""
         self.settings = settings
         self.engine = engine
         self.state = state
         self.client = client
-        self.pool = pool
+        self.pool: JobRunner = runner or InProcessRunner(WorkPool(settings.workers, settings.user_queue_limit),
+                                                         self.run_job)
+        self.handlers: dict[str, Handler] = {"turn": SlackBot._turn_job, "press": SlackBot._press_job}
         self.capabilities = Capabilities()
         self.bot_user_id: str | None = None  # set from auth.test by the app factory
 
@@ -66,15 +79,21 @@ class SlackBot:
             return
         where = Where(channel, event.get("thread_ts") or ts, event.get("user"), body.get("team_id")
                       or event.get("team"), assistant)
-        if not self._first_time(body, headers, f"msg:{channel}:{ts}"):
+        event_key = f"event:{body['event_id']}" if body.get("event_id") else ""
+        try:
+            if not self._first_time(body, headers, f"msg:{channel}:{ts}"):
+                return
+        except ServiceUnavailableError as error:  # the database is down: say so rather than stay silent
+            self._deliver(self.thread_for(where), [error_reply(error, context=f"thread={where.key}")], where)
             return
         if not self._allowed(where):
             return
         self._react(channel, ts)
         text = event.get("text") or ""
         files = event.get("files") or []
-        self._submit(where, lambda thread: self.engine.handle(
-            Turn(where.key, where.user, text, channel, self._download(files)), thread))
+        self._submit(where, Job(f"msg:{channel}:{ts}", self._message_kind(text, files), "turn",
+                                {"text": text, "files": files, "answers": [event_key, f"msg:{channel}:{ts}"]},
+                                where.user, where.key))
 
     def is_followup(self, event: dict[str, Any]) -> bool:
         """A plain message (no mention) the bot should answer: a DM, or a reply in a thread it is part of."""
@@ -103,8 +122,10 @@ class SlackBot:
         if not self._allowed(where):
             return
         action_id = ACTION_PICK if action_id.startswith(ACTION_PICK) else action_id
-        press = Press(where.key, user, action_id, str(action.get("value", "")), channel)
-        self._submit(where, lambda thread: self.engine.press(press, thread))
+        # Slack does not retry interactions; the action's own timestamp tells two presses apart
+        job_id = f"press:{channel}:{thread_ts}:{user}:{action.get('action_ts') or message.get('ts')}:{action_id}"
+        self._submit(where, Job(job_id, self._press_kind(where, action_id), "press",
+                                {"action": action_id, "value": str(action.get("value", ""))}, user, where.key))
 
     # --- /copydesk --------------------------------------------------------------------------------
     def on_command(self, command: dict[str, Any], respond_now: Callable[[str], None]) -> None:
@@ -132,7 +153,8 @@ class SlackBot:
             return
         respond_now(f"Working on `/copydesk {text}`; the answer goes in the thread of my message here.")
         where.thread_ts = posted["ts"]
-        self._submit(where, lambda thread: self.engine.handle(Turn(where.key, user, text, channel), thread))
+        self._submit(where, Job(f"cmd:{channel}:{posted['ts']}", self._message_kind(text, []), "turn",
+                                {"text": text, "files": []}, user, where.key))
 
     # --- reactions: thumbs on a draft become feedback ---------------------------------------------
     def on_reaction(self, event: dict[str, Any]) -> None:
@@ -148,21 +170,55 @@ class SlackBot:
                            team=where.team, interval_s=self.settings.stream_update_interval_s, state=self.state,
                            capabilities=self.capabilities, assistant=where.assistant)
 
-    def _submit(self, where: Where, work: Callable[[SlackThread], list[Reply]]) -> None:
+    # --- jobs: queued by the listeners above, run here or in a `copydesk worker` ------------------------
+    def run_job(self, job: Job) -> None:
+        """Run one job and post its replies in its thread (in this process or in a worker: the same code).
+        Never raises: a failure is a visible reply with a reference id."""
+        where = thread_where(job)
         thread = self.thread_for(where)
+        try:
+            thread.status("is working on it…")
+            replies = self.handlers[job.handler](self, job, thread)
+        except Exception as error:  # noqa: BLE001 - the engine answers errors itself; this is a bug
+            replies = [error_reply(error, context=f"thread={where.key} job={job.job_id}")]
+        self._deliver(thread, replies, where)
+        try:
+            self.state.mark_answered(*job.payload.get("answers", []))
+        except ServiceUnavailableError:  # the answer is posted; only its record is missing
+            log.warning("could not record job %s as answered", job.job_id, exc_info=True)
 
-        def job() -> None:
-            try:
-                thread.status("is working on it…")
-                replies = work(thread)
-            except Exception as error:  # noqa: BLE001 - the engine answers errors itself; this is a bug
-                replies = [error_reply(error, context=f"thread={where.key}")]
-            self._deliver(thread, replies, where)
+    def _turn_job(self, job: Job, thread: SlackThread) -> list[Reply]:
+        where, payload = thread_where(job), job.payload
+        turn = Turn(where.key, where.user, payload["text"], where.channel, self._download(payload.get("files") or []))
+        return self.engine.handle(turn, thread)
 
+    def _press_job(self, job: Job, thread: SlackThread) -> list[Reply]:
+        where, payload = thread_where(job), job.payload
+        return self.engine.press(Press(where.key, where.user, payload["action"], payload["value"], where.channel),
+                                 thread)
+
+    def _message_kind(self, text: str, files: list[dict[str, Any]]) -> str:
+        """The queue a message goes to: images to the image workers, everything else to the copy workers."""
+        if any(str(f.get("mimetype", "")).startswith("image/") for f in files):
+            return "image"
+        return "image" if parse(text, has_draft=True).kind == "image" else "draft"
+
+    def _press_kind(self, where: Where, action_id: str) -> str:
+        if action_id in IMAGE_ACTIONS:
+            return "image"
+        if action_id == ACTION_PICK:  # a product pick continues what the thread was doing
+            thread = self.state.thread(where.key)
+            return "image" if thread is not None and thread.pending == "image" else "draft"
+        return "draft"
+
+    def _submit(self, where: Where, job: Job) -> None:
+        thread = self.thread_for(where)
+        job = Job(job.job_id, job.kind, job.handler, {**job.payload, "where": where.to_json()}, job.user,
+                  job.thread_key)
         try:
             ticket = self.pool.submit(where.user, job)
-        except RateLimitedError as error:
-            self._deliver(thread, [error_reply(error, context=f"rate limit user={where.user}")], where)
+        except (RateLimitedError, ServiceUnavailableError) as error:
+            self._deliver(thread, [error_reply(error, context=f"queueing user={where.user}")], where)
             return
         if ticket.position > 0:  # its own SlackThread: the job may already be streaming into `thread`
             notice = InfoReply(f":hourglass_flowing_sand: You are number {ticket.position} in the queue; "
@@ -227,6 +283,10 @@ class SlackBot:
                 raise InputError(f"{file.get('name')} is not a {mimetype} file.", hint="Upload a PNG, JPEG or WebP.")
             photos.append(UploadedFile(str(file.get("name", "photo")), mimetype, content))
         return photos
+
+
+def thread_where(job: Job) -> Where:
+    return Where(**job.payload["where"])
 
 
 def _header(headers: dict[str, Any], name: str) -> str | None:

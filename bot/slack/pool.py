@@ -1,10 +1,14 @@
-"""A bounded worker pool with a per-user limit and queue positions.
+"""Where jobs run: `JobRunner.submit(user, job)`.
 
-Slack needs an acknowledgement within 3 s while a draft or an image takes longer, so listeners only
-enqueue here. `settings.workers` jobs run at once (one model instance serves them all); each user may have
-`settings.user_queue_limit` jobs waiting or running; a job that has to wait learns its place in the queue.
-A thin layer over ThreadPoolExecutor: the executor does the threading, this class does the bookkeeping
-the executor does not expose (positions, per-user counts).
+The default is `InProcessRunner`: a bounded worker pool in this process, with a per-user limit and queue
+positions. Slack needs an acknowledgement within 3 s while a draft or an image takes longer, so listeners
+only enqueue here. `settings.workers` jobs run at once (one model instance serves them all); each user may
+have `settings.user_queue_limit` jobs waiting or running; a job that has to wait learns its place in the
+queue. `WorkPool` is a thin layer over ThreadPoolExecutor: the executor does the threading, it does the
+bookkeeping the executor does not expose (positions, per-user counts).
+
+With COPYDESK_BROKER_URL the same `Job`s go to Celery instead (bot/worker/runner.py): a `Job` is plain JSON,
+so it can cross to a `copydesk worker` process, where the same handler runs it.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import logging
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Protocol
 
 from copydesk.errors import RateLimitedError
 
@@ -24,8 +28,64 @@ log = logging.getLogger("copydesk.bot")
 
 @dataclass(frozen=True)
 class Ticket:
-    job_id: int
+    job_id: int | str
     position: int  # 0: starts now; k > 0: k-th in the queue
+
+
+KINDS = ("draft", "polish", "image", "bulk")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of work, as plain JSON: `handler` names the function that runs it (bot/slack/bot.py's
+    SlackBot.handlers), `payload` is its arguments. `job_id` is derived from the Slack event, so a retried
+    event makes the same job; `kind` picks the queue (draft and polish: copy, image: image, bulk: bulk)."""
+
+    job_id: str
+    kind: str
+    handler: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    user: str | None = None
+    thread_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"job kind {self.kind!r} is not one of {KINDS}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Job":
+        return cls(**data)
+
+
+class JobRunner(Protocol):
+    def submit(self, user: str | None, job: Job) -> Ticket:
+        """Queue the job; RateLimitedError when the user has too many waiting, QueueUnavailableError when
+        the queue cannot be reached (nothing was queued)."""
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until every job submitted here has finished (tests and benchmarks)."""
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+class InProcessRunner:
+    """The default runner: jobs run on this process's WorkPool, through `execute` (SlackBot.run_job)."""
+
+    def __init__(self, pool: WorkPool, execute: Callable[[Job], None]) -> None:
+        self.pool = pool
+        self.execute = execute
+
+    def submit(self, user: str | None, job: Job) -> Ticket:
+        return self.pool.submit(user, lambda: self.execute(job))
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        return self.pool.wait_idle(timeout)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.pool.shutdown(wait)
 
 
 class WorkPool:

@@ -4,7 +4,7 @@ per-test Services (own SQLite home, shared catalog and model), the Slack stand-i
 from __future__ import annotations
 
 import csv
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +78,8 @@ def bot_settings(home: Path, tiny_lm_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def make_services(tmp_path: Path, tiny_lm_dir: Path, shared_catalog: Any, tiny_generator: Any):
+def make_services(tmp_path: Path, tiny_lm_dir: Path, shared_catalog: Any, tiny_generator: Any,
+                  sample_catalog: SampleCatalog):
     """Services with their own home (drafts, bot state) sharing the session's catalog and tiny model."""
     from bot.services import Services
 
@@ -88,6 +89,8 @@ def make_services(tmp_path: Path, tiny_lm_dir: Path, shared_catalog: Any, tiny_g
         services.__dict__["text_generator"] = tiny_generator
         return services
 
+    make.catalog_home = sample_catalog.home  # type: ignore[attr-defined] - for worker processes (tests/bot/workers.py)
+    make.folder = tmp_path  # type: ignore[attr-defined]
     return make
 
 
@@ -117,23 +120,40 @@ def http_bot(slack: SlackStandIn, make_services) -> Iterator[RunningHttpBot]:
 
 @contextmanager
 def start_http_bot(slack: SlackStandIn, make_services, **overrides: Any) -> Iterator[RunningHttpBot]:
+    """The bot on a local port. With a broker (`broker_url=` here, or COPYDESK_BROKER_URL for the whole run)
+    its jobs go over Redis to a `copydesk worker` process this starts (tests/bot/workers.py)."""
     from bot.engine import ConversationEngine
     from bot.slack.app import create_app
     from bot.slack.http_server import HttpServer
     from copydesk.state.threads import BotState
+    from tests.bot.workers import new_prefix, worker_process
+    from tests.services import SUITE_BROKER_URL
 
+    start_worker = overrides.pop("start_worker", True)  # False: a bot whose queue nobody serves
+    if SUITE_BROKER_URL and "broker_url" not in overrides:
+        overrides = {"broker_url": SUITE_BROKER_URL, **overrides}
+    if overrides.get("broker_url") and "broker_prefix" not in overrides:
+        overrides["broker_prefix"] = new_prefix()
     services = make_services(slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
                              slack_api_url=slack.api_url, **overrides)
-    state = BotState(services.settings.db_path)
-    app, bot = create_app(services.settings, ConversationEngine(services, state), state)
-    server = HttpServer(app, 0, host="127.0.0.1").start_background()
-    url = f"http://127.0.0.1:{server.port}/slack/events"
-    try:
-        yield RunningHttpBot(slack, SignedSender(url), bot, services, url)
-    finally:
-        bot.pool.wait_idle(30)
-        server.close()
-        bot.pool.shutdown(wait=True)
+    state = BotState(services.database)
+    with ExitStack() as stack:
+        runner = None
+        if services.settings.broker_url:
+            from bot.worker.runner import CeleryRunner
+
+            if start_worker:
+                stack.enter_context(worker_process(services.settings, make_services.catalog_home, make_services.folder))
+            runner = CeleryRunner(services.settings, services.database)
+        app, bot = create_app(services.settings, ConversationEngine(services, state), state, runner=runner)
+        server = HttpServer(app, 0, host="127.0.0.1").start_background()
+        url = f"http://127.0.0.1:{server.port}/slack/events"
+        try:
+            yield RunningHttpBot(slack, SignedSender(url), bot, services, url)
+        finally:
+            bot.pool.wait_idle(30)
+            server.close()
+            bot.pool.shutdown(wait=True)
 
 
 # --- reading what the bot said ------------------------------------------------------------------

@@ -3,12 +3,14 @@ naming an ingested SKU gets the draft posted (or streamed) into that thread."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,9 @@ def test_serve_http_process_answers_a_signed_mention(slack, sample_catalog, tiny
                                stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_listening(port, process, timeout=240)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as health:
+            checks = json.loads(health.read())["checks"]
+        assert health.status == 200 and [(c["name"], c["ok"]) for c in checks] == [("database", True)]
         product = sample_catalog.products[0]
         sender = SignedSender(f"http://127.0.0.1:{port}/slack/events")
         sent, ts = sender.mention(f"please write a listing for {product.sku}", channel="C0PROC")
