@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from slack_bolt import App
 
 from bot.engine import ConversationEngine
+from bot.health import HealthCache
 from bot.services import Services
 from bot.slack.app import create_app
 from bot.slack.bot import SlackBot
 from bot.slack.http_server import HttpServer
+from bot.slack.pool import JobRunner
 from copydesk.state.threads import BotState
 from copydesk.errors import ConfigError
 from copydesk.settings import Settings
@@ -31,14 +33,24 @@ def build(settings: Settings, *, socket_mode: bool, services: Services | None = 
     settings.home.mkdir(parents=True, exist_ok=True)
     state = BotState(services.database)
     engine = ConversationEngine(services, state)
-    app, bot = create_app(settings, engine, state, socket_mode=socket_mode)
+    app, bot = create_app(settings, engine, state, socket_mode=socket_mode, runner=_runner(settings, services))
     return RunningBot(app, bot, services)
+
+
+def _runner(settings: Settings, services: Services) -> JobRunner | None:
+    """With COPYDESK_BROKER_URL jobs go to `copydesk worker`s over Celery; without, the in-process pool runs them."""
+    if not settings.broker_url:
+        return None
+    from bot.worker.runner import CeleryRunner
+
+    return CeleryRunner(settings, services.database)
 
 
 def serve_http(settings: Settings, port: int, services: Services | None = None) -> None:
     running = build(settings, socket_mode=False, services=services)
-    _warm_up(running.services)
-    server = HttpServer(running.app, port)
+    if not settings.broker_url:  # with a queue, the workers hold the models, not the bot
+        _warm_up(running.services)
+    server = HttpServer(running.app, port, health=HealthCache(settings).report)
     try:
         server.serve_forever()
     finally:
@@ -52,7 +64,8 @@ def serve_socket_mode(settings: Settings, services: Services | None = None) -> N
         raise ConfigError("SLACK_APP_TOKEN is not set (needed for Socket Mode).",
                           hint="Create an app-level token with connections:write, or run `copydesk serve --http`.")
     running = build(settings, socket_mode=True, services=services)
-    _warm_up(running.services)
+    if not settings.broker_url:
+        _warm_up(running.services)
     handler = SocketModeHandler(running.app, settings.slack_app_token.get_secret_value())
     log.info("copydesk connected through Socket Mode")
     handler.start()
