@@ -96,10 +96,11 @@ class _Work:
 
 
 class SentenceJudge:
-    """Judges sentences against one product's FactIndex. `strict`: every content word must be the facts' (the
+    """Judges sentences against one product's FactIndex. `strict`: no word counts as mere language (a list of
+    contents); `strict="field"`: not even a generic word, every content word must be the facts' (the
     value of a field line, "Connector gender: Female", is all fact and no marketing language)."""
 
-    def __init__(self, index: FactIndex, *, strict: bool = False) -> None:
+    def __init__(self, index: FactIndex, *, strict: bool | str = False) -> None:
         self.index = index
         self.strict = strict
         self._implied = {} if strict else implied_by_kind(index.stem_facts)
@@ -142,7 +143,7 @@ class SentenceJudge:
         said = _polarity(value)
         if said is not None:  # "Assembly required: No" against "Assembly Required: Yes"
             return any(_polarity(f.value) == said for f in facts)
-        judge = SentenceJudge(FactIndex.build(facts), strict=True)
+        judge = SentenceJudge(FactIndex.build(facts), strict="field")
         return judge.judge(value, self._field or "").supported
 
     def _span_claims(self, work: "_Work") -> None:
@@ -207,6 +208,10 @@ class SentenceJudge:
                 continue
             position += 1
             after_buyer, previous = previous in BUYERS, word.lower()
+            token = _token_at(work.sentence, start)
+            if token != word and self.index.has_stem(stem(token)):  # "TrackMaster" for the facts' "Trackmaster"
+                content.append(stem(token))
+                continue
             s = stem(word)
             lower = word.lower()
             if lower in NUMBER_WORDS:
@@ -234,7 +239,8 @@ class SentenceJudge:
                     negated_ids.extend(no_facts)
                 else:
                     work.add(word, "sentence", [], f"'{word}': {no_facts[0]} says no")
-            elif not self.strict and word_class(word) and (capitals_say_nothing or not _looks_like_name(word, position)):
+            elif not self.strict and (cls := word_class(word)) and (
+                    capitals_say_nothing or cls == "kind" or not _looks_like_name(word, position)):
                 continue  # marketing language: no factual content (chains/grounding/language.py)
             elif _looks_like_name(word, position):
                 work.add(word, "brand", [], f"'{word}' is a brand or name the facts do not mention")
@@ -245,7 +251,7 @@ class SentenceJudge:
     def _is_content(self, word: str) -> bool:
         """A word that must be supported: not a stopword, not generic, not a unit name ("half an inch")."""
         s = stem(word)
-        return (len(word) > 2 and s not in stopwords() and (self.strict or s not in generic_words())
+        return (len(word) > 2 and s not in stopwords() and (self.strict == "field" or s not in generic_words())
                 and word.lower() not in unit_table())
 
     def _negatable(self, work: "_Work", start: int, end: int, stems: Collection[str], support: list[str]) -> list[str]:
@@ -284,6 +290,18 @@ class SentenceJudge:
             chosen.append(best)
             remaining = {s for s in remaining if best not in self.index.facts_with_stem(s)}
         return chosen
+
+
+_TOKEN_RE = re.compile(r"[^\W\d_]+")
+
+
+def _token_at(sentence: str, start: int) -> str:
+    """The whole run of letters a (camel-case) word part belongs to."""
+    left = start
+    while left > 0 and (sentence[left - 1].isalpha()):
+        left -= 1
+    match = _TOKEN_RE.match(sentence, left)
+    return match.group(0) if match else ""
 
 
 def _polarity(value: str) -> bool | None:

@@ -21,6 +21,7 @@ import yaml
 
 from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex
 from chains.grounding.language import word_class
+from chains.grounding.units import unit_table
 from chains.grounding.vocabulary import DATA_DIR, stem, stopwords, words
 from copydesk.domain import Fact
 
@@ -37,6 +38,7 @@ _CONTENTS_RE = re.compile(r"\b(?:includes?|including|contains?|comes? with|suppl
 _NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+)\b(?![.,]\d|\s*(?:x\b|%|[a-zA-Z]))")
 
 
+_YES_NO = {"yes", "no", "y", "n", "true", "false"}
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 
 
@@ -94,10 +96,17 @@ def field_lines(sentence: str, facts: list[Fact], judge_value) -> list[FrameClai
     found = []
     for m in _FIELD_RE.finditer(sentence):
         named = field_facts(m.group("label"), facts)
-        if not named:
-            continue
         value = m.group("value").strip().rstrip(".")
-        ok = judge_value(value, named + facts[:1])  # a value may repeat the product's name ("Brand: DYMO LabelWriter")
+        if not named:
+            if value.lower() in _YES_NO:  # "Limited edition: Yes" claims a field the record does not have
+                found.append(FrameClaim(m.start("label"), m.end("value"), "field", m.group(0).strip(), [],
+                                        f"'{m.group(0).strip()}': no fact is about {m.group('label').strip()}"))
+            continue
+        # The value must be that fact's, though it may repeat the product's name ("Brand: DYMO LabelWriter");
+        # a value with no word of the named fact is another field's ("Brand: 2m Velocity Audio Cable").
+        said = {s for s in _label_stems(value) if s not in unit_table()}  # "33.6 mm": the number is judged
+        ok = (not said or bool(said & {s for f in named for s in _label_stems(f.value)})) and \
+            judge_value(value, named + facts[:1])
         stated = "; ".join(f"{f.id} {f.name}: {f.value}" for f in named[:2])
         found.append(FrameClaim(m.start("label"), m.end("value"), "field", m.group(0).strip(),
                                 [f.id for f in named] if ok else [], f"'{m.group(0).strip()}': the facts say {stated}"))
