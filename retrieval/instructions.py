@@ -18,6 +18,8 @@ from copydesk.domain import Product, RemovedText
 
 PATTERNS_FILE = Path(__file__).with_name("instructions.yaml")
 QUOTE_CHARS = 80
+# Zero-width and bidi characters, soft hyphens: invisible to a reader, and they would split "Ig\u200bnore".
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 @lru_cache(maxsize=1)
@@ -28,6 +30,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 def find_instructions(text: str) -> str | None:
     """Why `text` looks addressed to a model ("asks to ignore earlier instructions: “Ignore all…”"), or None."""
+    text = _INVISIBLE.sub("", text)
     for says, pattern in _patterns():
         found = pattern.search(text)
         if found:
@@ -40,6 +43,11 @@ def screen(product: Product) -> Product:
 
     ValueError when the title holds them: a product cannot go in without its title.
     """
+    # One look at all the text first: an Icecat product has a hundred attributes, and nearly none holds any.
+    everything = [product.title, product.brand, product.category, product.model, product.description, product.price]
+    everything += [f"{k}: {v}" for k, v in product.attributes.items()]
+    if not find_instructions("\n".join(t for t in everything if t)):
+        return product
     found = find_instructions(product.title)
     if found:
         raise ValueError(f"SKU {product.sku}: the title contains instructions addressed to a model ({found}); "

@@ -31,7 +31,7 @@ def detect_format(path: Path) -> str:
         first_line = head.split("\n", 1)[0]
         try:
             first = json.loads(first_line)
-        except ValueError:
+        except (ValueError, RecursionError):
             first = None
         # Icecat's own keys decide, not its attr_* specs: some Icecat products have no specs at all.
         if isinstance(first, dict) and icecat.SIGNATURE_KEYS <= first.keys() and "supplier" in first:

@@ -29,12 +29,17 @@ class RowError:
         return f"{self.file}:{self.line}: {self.reason}"
 
 
+# A byte that is not UTF-8 this early means the file was saved in another encoding: it is refused whole.
+# Further on, one stray byte spoils only its own row.
+SNIFF_BYTES = 8192
+
+
 def sniff_text(path: Path) -> str:
     """The first few kB of a file as text; InputError for a missing, empty or binary file."""
     if not path.is_file():
         raise InputError(f"{path} does not exist or is not a file.", hint="Check the path.")
     with path.open("rb") as handle:
-        head = handle.read(8192)
+        head = handle.read(SNIFF_BYTES)
     if not head.strip():
         raise InputError(f"{path} is empty.", hint="Give a CSV, JSON or JSONL file with one product per row.")
     if b"\x00" in head:
@@ -46,7 +51,7 @@ def sniff_text(path: Path) -> str:
         return head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # A multi-byte character cut at the 8 kB boundary is fine; anything earlier is not UTF-8.
-        if error.start < len(head) - 4:
+        if len(head) < SNIFF_BYTES or error.start < len(head) - 4:
             raise InputError(
                 f"{path} is not UTF-8 text (byte {error.start}).",
                 hint="Save the file as UTF-8 CSV/JSON.",
@@ -71,7 +76,7 @@ def csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str] 
     except csv.Error as error:
         handle.close()
         raise InputError(f"{path}: the CSV header cannot be read ({error}).", hint="Check the file is UTF-8 CSV.") from error
-    if not header or all(not name for name in header) or not_utf8("".join(header)):
+    if not header or all(not name for name in header) or not_text("".join(header)):
         handle.close()
         raise InputError(f"{path} has no UTF-8 CSV header row.", hint="The first row must name the columns.")
 
@@ -119,24 +124,28 @@ class _Lines:
         return line
 
 
-def _fields_alone(line: str) -> int:
-    """How many fields a line holds on its own, quotes read as plain characters."""
+def _fields_alone(line: str) -> list[str]:
+    """The fields a line holds on its own, quotes read as plain characters."""
     try:
-        return len(next(csv.reader([line], quoting=csv.QUOTE_NONE), []))
+        return next(csv.reader([line], quoting=csv.QUOTE_NONE), [])
     except csv.Error:
-        return 0
+        return []
 
 
 def _swallowed(taken: list[str], width: int, failed: bool) -> bool:
     """True when a record over several lines is a broken quote rather than a cell with line breaks.
 
-    A broken quote starts on a line that is a whole row by itself. When the record then failed, that is
-    enough; when it parsed (the quote closed further down), every line it took must be a whole row, or a
-    real cell with commas on its first line ("Bright, warm") would be taken for one.
+    A broken quote starts on a line that is a whole row by itself; when the record then failed, that is
+    enough. When it parsed (the quote closed further down), the quote must open before the line's last
+    cell, and every line taken must be a whole row. A real cell with line breaks in a middle column whose
+    every line holds exactly the right number of commas cannot be told apart, and is taken for one.
     """
-    if _fields_alone(taken[0]) != width:
+    first = _fields_alone(taken[0])
+    if len(first) != width:
         return False
-    return failed or all(_fields_alone(line) == width for line in taken[1:])
+    if failed:
+        return True
+    return not first[-1].startswith('"') and all(len(_fields_alone(line)) == width for line in taken[1:])
 
 
 def _read_again(lines: _Lines, start: int, problem: str) -> str:
@@ -149,22 +158,32 @@ def _read_again(lines: _Lines, start: int, problem: str) -> str:
 
 def _utf8_row(row: dict[str, str], taken: list[str], start: int) -> tuple[int, dict[str, str] | str]:
     for column, value in row.items():
-        reason = not_utf8(value)
+        reason = not_text(value)
         if reason:
-            line = start + next(i for i, text in enumerate(taken) if not_utf8(text))
+            line = start + next(i for i, text in enumerate(taken) if not_text(text))
             return line, f"{reason} in column {column!r}"
     return start, row
 
 
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as errors="surrogateescape" keeps them
+# Bytes that are not UTF-8 (kept by errors="surrogateescape" as U+DC80-U+DCFF), and unpaired surrogates
+# from JSON escapes ("\\ud800"): neither is text, and either one fails later when the product is stored.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def not_utf8(text: str) -> str | None:
-    """Why `text` (decoded with errors="surrogateescape") cannot be used, or None when it is UTF-8."""
-    found = _NOT_UTF8.search(text)
+def not_text(text: str) -> str | None:
+    """Why `text` cannot be stored as text (a byte that is not UTF-8, an unpaired surrogate), or None."""
+    found = _SURROGATE.search(text)
     if not found:
         return None
-    return f"not UTF-8 text (byte 0x{ord(found.group()) - 0xDC00:02X}; save the file as UTF-8)"
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"not UTF-8 text (byte 0x{code - 0xDC00:02X}; save the file as UTF-8)"
+    return f"holds an unpaired surrogate (\\u{code:04x}), which is not text"
+
+
+def record_problem(record: Any) -> str | None:
+    """not_text for a parsed JSON record (its strings, keys included)."""
+    return not_text(json.dumps(record, ensure_ascii=False))
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -173,7 +192,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            reason = not_utf8(line)
+            reason = not_text(line)
             if reason:
                 yield number, reason
                 continue
@@ -185,13 +204,18 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             except RecursionError:
                 yield number, "JSON nested too deeply"
                 continue
-            yield (number, record) if isinstance(record, dict) else (number, "not a JSON object")
+            if not isinstance(record, dict):
+                yield number, "not a JSON object"
+                continue
+            reason = record_problem(record) if "\\u" in line else None  # only escapes can make a surrogate
+            yield (number, reason) if reason else (number, record)
 
 
 # [^<>], not [^>]: a tag cannot hold "<", and stopping there keeps text full of "<" linear to scan.
 _TAG = re.compile(r"<[^<>]+>")
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^<>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL, escape sequences...: never product text
 
 
 def strip_html(text: str) -> str:
@@ -202,10 +226,11 @@ def strip_html(text: str) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """Collapse runs of spaces (including no-break spaces) and blank lines; strip the ends."""
+    """Collapse runs of spaces (including no-break spaces) and blank lines; drop control characters; strip."""
     if text is None:
         return ""
-    lines = [_SPACES.sub(" ", line).strip() for line in str(text).replace("\r", "").split("\n")]
+    text = _CONTROL.sub("", str(text))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
     return "\n".join(line for line in lines if line)
 
 

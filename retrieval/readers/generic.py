@@ -14,7 +14,8 @@ from typing import Any
 
 from copydesk.domain import Product, SourceRef
 from copydesk.errors import InputError
-from retrieval.readers.base import RowError, clean_text, csv_rows, format_number, json_lines, not_utf8, strip_html
+from retrieval.readers.base import (RowError, clean_text, csv_rows, format_number, json_lines, record_problem,
+                                    strip_html)
 from retrieval.readers.mapping import FIELDS, ColumnMapping
 
 Record = dict[str, Any]
@@ -117,7 +118,7 @@ def _json_array(path: Path, data: Any) -> Iterator[tuple[int, Record | str]]:
         if not isinstance(record, dict):
             yield index, "not a JSON object"
             continue
-        reason = not_utf8(json.dumps(record, ensure_ascii=False))
+        reason = record_problem(record)
         yield (index, reason) if reason else (index, record)
 
 
@@ -163,6 +164,10 @@ def read_generic_json(path: Path, mapping: ColumnMapping | None) -> Iterator[Pro
             break
     if not first:
         raise InputError(f"{path} holds no JSON records.", hint="Give one product object per line or a JSON array.")
+    if not header:
+        line, reason = first[0]
+        raise InputError(f"{path}: none of its first {len(first)} records can be read (record {line}: {reason}).",
+                         hint="Give one product object per line or a JSON array of objects.")
 
     def chained() -> Iterator[tuple[int, Record | str]]:
         yield from first
