@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from enum import Enum
 
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-# The number (or number plus a trailing separator) at the very end of a text; re.search returns the
-# leftmost start, so the whole run is taken ("12.5" not "5").
-NUMBER_TAIL = re.compile(r"[0-9]+(?:[.,][0-9]+)*[.,]?$")
+# The number (or number plus a trailing separator) at the very end of a text, matched on the reversed
+# text from its start: searching "[0-9]+(?:[.,][0-9]+)*[.,]?$" forwards retries from every digit of a long
+# run and is quadratic (2 s for "1," * 8000 + "x"). Greedy, so the whole run is taken ("12.5" not "5").
+_NUMBER_TAIL_REVERSED = re.compile(r"[.,]?(?:[0-9]+[.,](?=[0-9]))*[0-9]+")
 SEPARATORS = ".,"
 DIGIT = re.compile(r"[0-9]")
 
@@ -27,8 +28,8 @@ def numbers_in(text: str) -> set[str]:
 
 def number_tail(text: str) -> str:
     """The number being written at the end of `text` ("" when the text does not end in one)."""
-    match = NUMBER_TAIL.search(text)
-    return match.group() if match else ""
+    match = _NUMBER_TAIL_REVERSED.match(text[::-1])
+    return match.group()[::-1] if match else ""
 
 
 class Verdict(Enum):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 import time
 import unicodedata
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from copydesk.domain import Product
 from copydesk.errors import InputError
 from copydesk.redact import redact
+from generators.text.number_trie import number_tail
 from retrieval.instructions import find_instructions
 from retrieval.readers import RowError, read_products
 from retrieval.readers.base import clean_text, strip_html
@@ -131,6 +133,14 @@ def test_screening_and_redaction_take_any_text(text: str) -> None:
     assert "s3cret-value" not in redact(text + "s3cret-value", ["s3cret-value"])
 
 
+@QUICK
+@given(text=st.text(st.sampled_from(list("0123456789.,x ")), max_size=30))
+def test_number_tail_is_the_number_at_the_end(text: str) -> None:
+    # The forward pattern it replaced (quadratic on long runs, right on short ones) is the reference.
+    found = re.search(r"[0-9]+(?:[.,][0-9]+)*[.,]?$", text)
+    assert number_tail(text) == (found.group() if found else "")
+
+
 def best_of_three(work: Callable[[str], object], text: str) -> float:
     times = []
     for _ in range(3):
@@ -175,6 +185,8 @@ HOSTILE: list[tuple[str, Callable[[str], object], Callable[[int], str]]] = [
     ("instructions, repeated cues", find_instructions, lambda n: "as a " * (n // 5)),
     ("redaction, URLs", lambda t: redact(t, ["secret-value"]), lambda n: "://" * (n // 3)),
     ("redaction, bearer spaces", lambda t: redact(t), lambda n: "Bearer" + " " * n),
+    ("number tail, separated digits", number_tail, lambda n: "1," * (n // 2) + "x"),
+    ("number tail, doubled separator", number_tail, lambda n: "1," * (n // 2) + ",1"),
 ]
 
 
