@@ -35,3 +35,17 @@ def test_the_verifier_separates_a_praise_sentence_from_an_invented_height() -> N
     rows = [r for r in load_rows() if r.id in {"amz-0001", "amz-0002"}]
     verdicts = {r.row.id: r.accepted for r in judge(rows)}
     assert verdicts == {"amz-0001": False, "amz-0002": True}
+
+
+def test_the_eval_report_leads_with_the_verifier_version_and_its_labelled_figures() -> None:
+    from chains.evaluation.labelled import verifier_figures
+    from chains.evaluation.report import verifier_lines
+    from chains.grounding import VERIFIER_VERSION
+
+    figures = verifier_figures()
+    assert figures["version"] == VERIFIER_VERSION and figures["all"]["sentences"] >= 451
+    text = "\n".join(verifier_lines(figures))
+    assert f"Verifier version {VERIFIER_VERSION}" in text
+    assert f"{figures['all']['acceptance_supported_and_praise']:.1%}" in text
+    assert f"{figures['held_out']['recall_unsupported_and_planted']:.1%}" in text
+    assert "gate's own count" in text
