@@ -31,6 +31,9 @@ def worker(
         raise ConfigError("COPYDESK_BROKER_URL is not set, so there is no queue to take jobs from.",
                           hint="Set it to your Redis, e.g. redis://127.0.0.1:6379/0 (docs/deploy.md).")
     logging.getLogger("copydesk").setLevel(settings.log_level.upper())
+    from copydesk.redact import install_log_redaction
+
+    install_log_redaction(settings.redactor())  # tokens and URL passwords never reach a worker's log
     run_worker(settings, chosen, concurrency or settings.workers)
 
 

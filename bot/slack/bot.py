@@ -34,6 +34,7 @@ log = logging.getLogger("copydesk.bot")
 IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}
 THUMBS = {"+1": "thumbs_up", "thumbsup": "thumbs_up", "-1": "thumbs_down", "thumbsdown": "thumbs_down"}
 IMAGE_ACTIONS = (ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION)
+ANSWER_EVENT = "copydesk_answer"  # Slack message metadata on a worker's answers: {"job_id": ...}
 # A job handler: (the bot, the job, the thread its answer goes to) -> the replies to post there.
 Handler = Callable[["SlackBot", Job, SlackThread], list[Reply]]
 
@@ -69,6 +70,7 @@ class SlackBot:
                                                          self.run_job)
         self.handlers: dict[str, Handler] = {"turn": SlackBot._turn_job, "press": SlackBot._press_job}
         self.capabilities = Capabilities()
+        self.tag_answers = False  # workers: answers carry their job id (Slack message metadata)
         self.bot_user_id: str | None = None  # set from auth.test by the app factory
 
     # --- messages -------------------------------------------------------------------------
@@ -176,6 +178,8 @@ class SlackBot:
         Never raises: a failure is a visible reply with a reference id."""
         where = thread_where(job)
         thread = self.thread_for(where)
+        if self.tag_answers:
+            thread.metadata = {"event_type": ANSWER_EVENT, "event_payload": {"job_id": job.job_id}}
         try:
             thread.status("is working on it…")
             replies = self.handlers[job.handler](self, job, thread)
@@ -186,6 +190,18 @@ class SlackBot:
             self.state.mark_answered(*job.payload.get("answers", []))
         except ServiceUnavailableError:  # the answer is posted; only its record is missing
             log.warning("could not record job %s as answered", job.job_id, exc_info=True)
+
+    def already_answered(self, job: Job) -> bool:
+        """Whether the job's thread shows an answer tagged with its id (a worker that died after posting it)."""
+        where = thread_where(job)
+        try:
+            replies = self.client.conversations_replies(channel=where.channel, ts=where.thread_ts,
+                                                        include_all_metadata=True, limit=1000)
+        except SlackApiError as error:  # cannot tell: answering again beats not answering
+            log.info("conversations.replies failed (%s); job %s runs again", error.response.get("error"), job.job_id)
+            return False
+        return any(((m.get("metadata") or {}).get("event_payload") or {}).get("job_id") == job.job_id
+                   for m in replies.get("messages") or [])
 
     def _turn_job(self, job: Job, thread: SlackThread) -> list[Reply]:
         where, payload = thread_where(job), job.payload

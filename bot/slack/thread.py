@@ -59,6 +59,8 @@ class SlackThread:
         self._progress_ts: str | None = None
         self._progress_text = ""
         self._last_progress = 0.0
+        # set by a worker: answers carry their job id, so a job run again can see it was already answered
+        self.metadata: dict | None = None
 
     # --- Progress (called from the engine while it works) ------------------------------------
     def status(self, text: str) -> None:
@@ -108,7 +110,7 @@ class SlackThread:
 
     def post(self, message: SlackMessage) -> str:
         response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=message.text,
-                                                blocks=message.blocks or None)
+                                                blocks=message.blocks or None, metadata=self.metadata)
         ts = response["ts"]
         self._remember(message, ts)
         return ts
@@ -165,7 +167,8 @@ class SlackThread:
                 self._quietly("chat.delete", lambda: self.client.chat_delete(channel=self.channel, ts=stream.ts))
             return None
         if self._draft_ts is not None and first is not None:
-            self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=first.text, blocks=first.blocks)
+            self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=first.text, blocks=first.blocks,
+                                    metadata=self.metadata)
             self._remember(first, self._draft_ts)
             return first
         return None

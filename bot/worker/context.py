@@ -34,6 +34,7 @@ class WorkerContext:
         # follow-up jobs a handler queues (a polish after a draft) go to the queue as well
         self.bot = SlackBot(settings, ConversationEngine(self.services, state), state, web_client(settings),
                             CeleryRunner(settings, database))
+        self.bot.tag_answers = True
         self.jobs = JobStore(database, stale_after_s=STALE_AFTER_S)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self._stop = threading.Event()

@@ -2,7 +2,8 @@
 
 Each task claims its job in the jobs table before running it: a job that already ran is dropped (a
 redelivered message after its worker died between posting and acknowledging), one that another live
-worker is running is looked at again a few seconds later, one whose worker stopped beating is run here.
+worker is running is looked at again a few seconds later, one whose worker stopped beating is run here,
+unless the thread already shows its answer (answers carry their job id as Slack message metadata).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def _task_body(kind: str, context: Callable[[], WorkerContext]) -> Callable[[Tas
             return
         if claim == "busy":
             raise task.retry(countdown=HEARTBEAT_S)
+        if claim == "rerun" and ctx.bot.already_answered(job):  # its worker died after posting, before finishing
+            log.info("job %s was answered by a worker that died before recording it", job.job_id)
+            ctx.jobs.finish(job.job_id, ctx.worker_id)
+            return
         try:
             ctx.bot.run_job(job)
         except BaseException as error:

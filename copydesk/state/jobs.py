@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from copydesk.settings import Settings
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-Claim = Literal["run", "done", "busy"]
+Claim = Literal["run", "rerun", "done", "busy"]
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,18 @@ class JobStore:
 
     # --- the worker side -------------------------------------------------------------------------
     def claim(self, job_id: str, worker: str, *, kind: str = "?", queue: str = "?") -> Claim:
-        """"run": this worker runs it now; "done": it already ran (drop the message); "busy": another worker
-        is running it and is alive (look again later)."""
+        """"run": this worker runs it now; "rerun": the same, but an earlier attempt started and never finished
+        (its worker died: it may have posted its answer already); "done": it already ran (drop the message);
+        "busy": another worker is running it and is alive (look again later)."""
         now = time.time()
         takeable = or_(jobs.c.status == QUEUED,
                        and_(jobs.c.status == RUNNING, jobs.c.heartbeat_at < now - self.stale_after_s))
         with self.db.write() as conn:
             taken = conn.execute(update(jobs).where(jobs.c.job_id == job_id, takeable).values(
                 status=RUNNING, worker=worker, attempts=jobs.c.attempts + 1, started_at=now, heartbeat_at=now)
-                .returning(jobs.c.job_id)).all()
+                .returning(jobs.c.attempts)).all()
             if taken:
-                return "run"
+                return "run" if taken[0].attempts == 1 else "rerun"
             status = conn.execute(select(jobs.c.status).where(jobs.c.job_id == job_id)).scalar()
             if status is None:  # sent without a row (e.g. by `celery call`): run it, recorded from now on
                 conn.execute(jobs.insert().values(job_id=job_id, kind=kind, queue=queue, status=RUNNING, attempts=1,
@@ -110,12 +111,6 @@ class JobStore:
         with self.db.write() as conn:
             conn.execute(update(jobs).where(jobs.c.job_id == job_id, jobs.c.worker == worker).values(
                 status=FAILED if error else DONE, finished_at=time.time(), error=error))
-
-    def release(self, job_id: str, worker: str) -> None:
-        """The worker is shutting down before the job ran to the end: another may take it at once."""
-        with self.db.write() as conn:
-            conn.execute(update(jobs).where(jobs.c.job_id == job_id, jobs.c.worker == worker,
-                                            jobs.c.status == RUNNING).values(status=QUEUED, worker=None))
 
     # --- workers ---------------------------------------------------------------------------------------
     def beat(self, worker: str, *, queues: list[str], concurrency: int) -> None:

@@ -178,10 +178,24 @@ class SlackStandIn:
         return {"ok": False, "error": "unknown_method"}
 
     def _thread_messages(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """The bot's messages in a thread as they stand now: chat.update replaces text and, when it carries
+        some, metadata (Slack keeps a message's metadata otherwise)."""
         channel, thread = args.get("channel"), args.get("ts")
-        posted = [c for c in self.calls if c.method == "chat.postMessage" and c.args.get("channel") == channel
-                  and c.args.get("thread_ts") == thread]
-        return [{"text": c.args.get("text"), "thread_ts": thread, "bot_id": BOT_ID} for c in posted]
+        messages: dict[str, dict[str, Any]] = {}
+        for call in list(self.calls):
+            if call.status != 200 or call.args.get("channel") != channel:
+                continue
+            if call.method == "chat.postMessage" and call.args.get("thread_ts") == thread:
+                messages[call.response["ts"]] = {"ts": call.response["ts"], "text": call.args.get("text"),
+                                                 "thread_ts": thread, "bot_id": BOT_ID,
+                                                 "metadata": _json(call.args.get("metadata"))}
+            elif call.method == "chat.update" and call.args.get("ts") in messages:
+                message = messages[call.args["ts"]]
+                message["text"] = call.args.get("text")
+                if call.args.get("metadata"):
+                    message["metadata"] = _json(call.args["metadata"])
+        wanted = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        return [m if wanted else {k: v for k, v in m.items() if k != "metadata"} for m in messages.values()]
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -202,7 +216,14 @@ class SlackStandIn:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # a user's uploaded photo, downloaded by the bot
+            def do_GET(self) -> None:  # a user's uploaded photo, or a Web API method called with GET
+                if self.path.startswith("/api/"):
+                    method, _, query = self.path[len("/api/"):].partition("?")
+                    args = {key: values[-1] for key, values in parse_qs(query).items()}
+                    answer = standin.answer(method, args)
+                    standin._record(Call(method, args, dict(self.headers), 200, response=answer))
+                    self._send(200, json.dumps(answer).encode())
+                    return
                 if self.path.startswith("/files/"):
                     file_id = self.path.rsplit("/", 1)[-1]
                     data = standin.files.get(file_id)
@@ -243,6 +264,10 @@ class SlackStandIn:
                 self._send(200, json.dumps(answer).encode())
 
         return Handler
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
 
 
 def _parse_args(raw: bytes, content_type: str) -> dict[str, Any]:

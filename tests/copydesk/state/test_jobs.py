@@ -49,19 +49,11 @@ def test_an_abandoned_job_is_taken_over_and_a_live_one_is_not(settings):
     store.beat("dead-worker", queues=["image"], concurrency=1)
     assert store.claim("j2", "w2") == "busy"
     time.sleep(0.4)  # the worker was SIGKILLed: no more heartbeats
-    assert store.claim("j2", "w2") == "run"
+    assert store.claim("j2", "w2") == "rerun"  # it may have posted its answer before dying
     store.finish("j2", "dead-worker")  # a late finish from the dead worker's job does not count
     assert store.status("j2") == "running"
     store.finish("j2", "w2", error="boom")
     assert store.status("j2") == "failed"
-
-
-def test_release_hands_a_job_back(settings):
-    store = JobStore(settings)
-    store.enqueue("j3", kind="draft", queue="copy", user=None, thread_key=None)
-    store.claim("j3", "w1")
-    store.release("j3", "w1")
-    assert store.status("j3") == "queued" and store.claim("j3", "w2") == "run"
 
 
 def test_positions_count_live_workers(settings):
