@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from chains.grounding import frames
 from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex, fact_order
-from chains.grounding.language import BUYERS, implied_by_kind, label_spans, not_copy, title_case, word_class
+from chains.grounding.language import CAPITALISED_CLASSES, BUYERS, implied_by_kind, label_spans, not_copy, title_case, word_class
 from chains.grounding.units import Quantity, find_quantities, number_group, quantity_regex, unit_table
 from chains.grounding.vocabulary import (
     absolutes,
@@ -128,6 +128,7 @@ class SentenceJudge:
         """Frames that change what the words inside them claim (chains/grounding/frames.py)."""
         sentence, facts = work.sentence, [item.fact for item in self.index.facts if item.fact.id]
         found = [*frames.single_item(sentence, facts), *frames.name_numbers(sentence, self.index),
+                 *frames.bounds(sentence, self.index),
                  *frames.negated_contents(sentence, self.index), *frames.field_lines(sentence, facts, self._is_value),
                  *frames.contents(sentence, self._items)]
         for claim in found:
@@ -163,8 +164,9 @@ class SentenceJudge:
         quantity_re = quantity_regex()
         for m in _CODE_RE.finditer(sentence):
             if not quantity_re.fullmatch(m.group(0)) and work.take(m.start(), m.end()):
-                work.add(m.group(0), "model", self.index.code_support(m.group(0)),
-                         f"'{m.group(0)}' is a model code or name the facts do not mention")
+                plus = sentence[m.end() : m.end() + 1] == "+"  # "A3+" is another paper size than "A3"
+                work.add(m.group(0) + "+" * plus, "model", self.index.code_support(m.group(0), plus=plus),
+                         f"'{m.group(0)}{'+' * plus}' is a model code or name the facts do not mention")
         for m in _CURRENCY_RE.finditer(sentence):
             if work.take(m.start(), m.end()):
                 work.add(m.group(0), "number", self.index.currency_support(m.group("symbol"), m.group("amount")),
@@ -240,7 +242,7 @@ class SentenceJudge:
                 else:
                     work.add(word, "sentence", [], f"'{word}': {no_facts[0]} says no")
             elif not self.strict and (cls := word_class(word)) and (
-                    capitals_say_nothing or cls == "kind" or not _looks_like_name(word, position)):
+                    capitals_say_nothing or cls in CAPITALISED_CLASSES or not _looks_like_name(word, position)):
                 continue  # marketing language: no factual content (chains/grounding/language.py)
             elif _looks_like_name(word, position):
                 work.add(word, "brand", [], f"'{word}' is a brand or name the facts do not mention")
@@ -249,9 +251,10 @@ class SentenceJudge:
         return content, negated_ids
 
     def _is_content(self, word: str) -> bool:
-        """A word that must be supported: not a stopword, not generic, not a unit name ("half an inch")."""
+        """A word that must be supported: not a stopword, not generic, not a unit name ("half an inch"). Two
+        capitals are an abbreviation ("PU leather", "UK"), so they count too."""
         s = stem(word)
-        return (len(word) > 2 and s not in stopwords() and (self.strict == "field" or s not in generic_words())
+        return ((len(word) > 2 or (len(word) == 2 and word.isupper())) and s not in stopwords() and (self.strict == "field" or s not in generic_words())
                 and word.lower() not in unit_table())
 
     def _negatable(self, work: "_Work", start: int, end: int, stems: Collection[str], support: list[str]) -> list[str]:

@@ -99,13 +99,15 @@ class FactIndex:
         return [(item.fact.id, q) for item in self.facts for q in item.quantities
                 if q.unit is not None and q.unit.dimension == claim.unit.dimension and item.fact.id]
 
-    def code_support(self, code: str) -> list[str]:
-        """Facts stating the model code as a whole code: "R1151" supports "R-1151", not "R1" or "R11511"."""
+    def code_support(self, code: str, *, plus: bool = False) -> list[str]:
+        """Facts stating the model code as a whole code: "R1151" supports "R-1151", not "R1" or "R11511";
+        with `plus`, the code followed by "+" ("A3+"), and without it, not ("A3" is not "A3+")."""
         key = compact(code)
         if not key:
             return []
         pattern = _code_regex(key)
-        return [item.fact.id for item in self.facts if key in item.compact and pattern.search(item.text)]
+        return [item.fact.id for item in self.facts if key in item.compact and any(
+            (item.text[m.end() : m.end() + 1] == "+") == plus for m in pattern.finditer(item.text))]
 
     def grouped(self, fact_id: str) -> bool:
         """Does the fact write numbers as a group ("480 x 234", "40 x 30 x 8.8 cm")?"""

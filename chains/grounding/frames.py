@@ -4,6 +4,7 @@
   (every word of it, judged strictly), not just any fact's words;
 - contents, "Box includes a racket and a whistle": each thing listed must be in the facts, even a word that
   elsewhere is only language;
+- a bound, "under 1.8 m" for a 1.8 m cable: a claim the facts must state as a bound;
 - a single item, "Box contains 1 x Despatch Bag": the "1 x" counts the product itself, so it needs no fact;
 - negated contents, "The glue is not supplied", "no accessories": a claim about the box that only a "no"
   fact supports;
@@ -21,7 +22,7 @@ import yaml
 
 from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex
 from chains.grounding.language import word_class
-from chains.grounding.units import unit_table
+from chains.grounding.units import find_quantities, unit_table
 from chains.grounding.vocabulary import DATA_DIR, stem, stopwords, words
 from copydesk.domain import Fact
 
@@ -32,10 +33,14 @@ _SINGLE_ITEM_RE = re.compile(r"\b(?:box|pack|package|set)\s+contains?\s*:?\s*(?P
 _NOT_SUPPLIED_RE = re.compile(
     r"\b(?P<thing>[^\W\d_]+)\s+(?:is|are)?\s*not\s+(?:supplied|included|provided|required|needed)\b", re.IGNORECASE)
 _NO_THING_RE = re.compile(r"\bno\s+(?P<thing>[^\W\d_]+)\b", re.IGNORECASE)
+# A bound on a measure ("under 1.8 m" for a 1.8 m cable) says something else than the measure itself.
+_BOUND_RE = re.compile(r"\b(?P<bound>under|over|less than|more than|below|above|at least|at most|in excess of)\s+"
+                       r"(?=\d)", re.IGNORECASE)
 # What the box holds: every word of the list is a contents claim, whatever its word class.
 _CONTENTS_RE = re.compile(r"\b(?:includes?|including|contains?|comes? with|supplied with|complete with)\b\s*:?\s*"
                           r"(?P<items>[^.;!?()]+)", re.IGNORECASE)
-_NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+)\b(?![.,]\d|\s*(?:x\b|%|[a-zA-Z]))")
+_NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+(?:\.\d+)?)\b(?![.,]\d|\s*(?:x\b|×|%|[:/-]))"
+                             r"(?:\s*(?P<after>[A-Za-z]+))?")
 
 
 _YES_NO = {"yes", "no", "y", "n", "true", "false"}
@@ -127,6 +132,21 @@ def contents(sentence: str, judge_items) -> list[FrameClaim]:
     return found
 
 
+def bounds(sentence: str, index: FactIndex) -> list[FrameClaim]:
+    """ "Under 1.8 Meter": a bound on a measure needs a fact that states the bound. Ages are left to the age
+    rules ("not for children under 36 months" follows from "3 years and up")."""
+    found = []
+    for m in _BOUND_RE.finditer(sentence):
+        quantity = next((q for q in find_quantities(sentence) if q.start == m.end()), None)
+        if quantity is None or quantity.unit is None or quantity.unit.dimension == "time":
+            continue
+        bound = m.group("bound").lower()
+        support = [i.fact.id for i in index.facts if bound in i.text.lower()]
+        found.append(FrameClaim(m.start(), quantity.end, "number", sentence[m.start():quantity.end], support,
+                                f"'{sentence[m.start():quantity.end]}': the facts state no such bound"))
+    return found
+
+
 def single_item(sentence: str, facts: list[Fact]) -> list[FrameClaim]:
     title = [f.id for f in facts[:1]]
     return [FrameClaim(m.start("one"), m.end("one"), "number", m.group("one"), title or [""], "")
@@ -151,14 +171,32 @@ def negated_contents(sentence: str, index: FactIndex) -> list[FrameClaim]:
 
 
 def name_numbers(sentence: str, index: FactIndex) -> list[FrameClaim]:
+    """A number right after a name ("Diesel 10", "Figure 14", "Quick Charge 3.0") belongs to the name: some
+    fact must give the two together, a "14" stated elsewhere (a width) is not this one."""
     found = []
     for m in _NAME_NUMBER_RE.finditer(sentence):
         name, number = m.group("name"), m.group("number")
-        stated = {n for item in index.facts for n in re.findall(rf"\b{re.escape(name)}\s+(\d+)\b", item.text, re.IGNORECASE)}
+        if m.group("after") and m.group("after").lower() in unit_table():
+            continue  # "Frozen 30 inch": a measure, judged as a quantity
+        if m.start() == 0 and stem(name) not in index.stem_facts:
+            continue  # "Holds 500 sheets": a capital that only starts the sentence
+        end = m.end("number")
+        stated = {n for item in index.facts for n in re.findall(rf"\b{re.escape(name)}\s+(\d+(?:\.\d+)?)\b", item.text, re.IGNORECASE)}
+        pattern = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)")
+        together = [item.fact.id for item in index.facts if stem(name) in item.stems and pattern.search(item.text)]
         if stated and number not in stated:
-            found.append(FrameClaim(m.start(), m.end(), "model", m.group(0), [],
-                                    f"'{m.group(0)}': the facts name {name} {', '.join(sorted(stated))}"))
+            found.append(FrameClaim(m.start(), end, "model", sentence[m.start():end], [],
+                                    f"'{sentence[m.start():end]}': the facts name {name} {', '.join(sorted(stated))}"))
+        elif not stated and not together and not _identifier(number, index):
+            found.append(FrameClaim(m.start("number"), end, "model", sentence[m.start():end], [],
+                                    f"'{sentence[m.start():end]}': no fact gives {name} with {number}"))
     return found
+
+
+def _identifier(number: str, index: FactIndex) -> bool:
+    """A long number the facts state on its own ("Set 60009" for the model 60009)."""
+    pattern = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)")
+    return len(number) >= 4 and any(pattern.search(item.text) for item in index.facts)
 
 
 def _no_facts(word_stem: str, index: FactIndex) -> list[str]:

@@ -6,7 +6,8 @@ A content word the facts do not use is a claim unless its class says it has no f
   ("racket", "whistle": things a box could hold), relational adjectives ("electric", "digital") and words
   the lexicon does not know are not listed, so they stay claims;
 - kinds.txt: nouns that name what sort of thing the product is ("toy", "gadget");
-- functions.txt: verbs of what a product does ("glows", "sings", "folds") stay claims;
+- functions.txt and technologies.txt: what a product does ("glows", "sings", "folds") and the technology it
+  has ("infrared", "bluetooth") stay claims;
 - kind_implies.yaml: what the product's kind implies ("a plush toy is soft", "a kettle boils");
 - a noun after "your", "any", "every" is the buyer's world ("on your desk", "any playroom");
 - superlatives and comparatives of listed adjectives ("coolest", "greater") are claims (the claims policy).
@@ -24,7 +25,9 @@ import yaml
 
 from chains.grounding.vocabulary import DATA_DIR, _entries, stem, words
 
-NO_CLAIM_CLASSES = frozenset({"abstract", "person", "verb", "adjective", "adverb", "kind"})
+NO_CLAIM_CLASSES = frozenset({"abstract", "person", "verb", "adjective", "adverb", "kind", "occasion"})
+# Classes whose capitalised words are still no names: "this Playset", "for Christmas".
+CAPITALISED_CLASSES = frozenset({"kind", "occasion"})
 
 
 # WordNet's detachment rules (its morphy): an inflected form's possible base forms.
@@ -41,8 +44,8 @@ def _classes() -> dict[str, str]:
             table[lemma] = kind
     for line in _entries("kinds.txt"):
         table.update((w, "kind") for w in line.split())
-    for line in _entries("functions.txt"):  # claims, so not in the table
-        for word in line.split():
+    for name in ("functions.txt", "technologies.txt"):  # claims, so not in the table
+        for word in (w for line in _entries(name) for w in line.split()):
             table.pop(word, None)
     return table
 
@@ -85,9 +88,14 @@ def degree_form(lower: str) -> bool:
 
 
 def title_case(sentence: str) -> bool:
-    """Most words capitalised ("The Power of a Tough Box"): capitals then say nothing about names."""
-    found = [w for w, _, _ in words(sentence) if len(w) > 3]
-    return len(found) >= 2 and sum(w[0].isupper() for w in found) >= 0.75 * len(found)
+    """More than three in four content words capitalised ("The Power of a Tough Box"): capitals then say
+    nothing about names. "Perfect for any Regular Show fan" (three in four) keeps its names."""
+    found = [w for w, _, _ in words(sentence) if len(w) > 2 and w.lower() not in _FUNCTION_WORDS]
+    return len(found) >= 2 and sum(w[0].isupper() for w in found) > 0.75 * len(found)
+
+
+# Words a title leaves lowercase ("The Power of a Tough Box").
+_FUNCTION_WORDS = frozenset("and the for with from into onto over under of to in on at by or nor but any".split())
 
 
 @lru_cache(maxsize=1)

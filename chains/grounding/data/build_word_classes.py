@@ -14,7 +14,8 @@ how often each was tagged in a corpus. A word's class, for the verifier:
   "-able" adjectives of a contact/change/motion/creation verb ("washable", "foldable"; not "adorable"),
   "-less" adjectives of a thing ("wireless", "cordless"; not "timeless"), and "-ed"/"-ize" words made from
   a thing ("keyed", "motorize", "rubberize"). A claim, so not stored.
-- name: a noun whose most frequent sense is a named individual ("Italy", "Titus"): a claim, not stored.
+- name: a noun whose most frequent sense is a named individual ("Italy", "Titus"): a claim, not stored
+  (named times are occasions, "Christmas", "Halloween": stored as such, capitals and all).
 - person, abstract, verb, adjective, adverb: a word with no concrete reading. These carry no product fact
   on their own ("imagination", "party", "encourage", "cute"); they are stored with their class.
 Words are stored as WordNet lemmas (base forms); language.word_class finds the base form of an inflected
@@ -98,16 +99,21 @@ def made_from(lemma: str, found: dict[str, dict[str, list[str]]], counts: Counte
 
 
 def _lexname(data: bytes, offset: int) -> str:
-    """The synset's lexicographer class; "instance" for a named individual (a place, a person, a brand)."""
+    """The synset's lexicographer class; "instance" for a named individual (a place, a person, a brand), but
+    not for a named time: a holiday is an occasion ("Christmas", "Halloween"), not a claim about the product."""
     line = data[offset : data.index(b"\n", offset)].decode("utf-8")
-    return "instance" if " @i " in line else LEXNAMES[int(line.split()[1])]
+    lexname = LEXNAMES[int(line.split()[1])]
+    proper = any(w[:1].isupper() for w in line.split()[4 : 4 + 2 * int(line.split()[3], 16) : 2])
+    if lexname == "noun.time" and proper:
+        return "occasion"
+    return "instance" if " @i " in line else lexname
 
 
 def classify(lemma: str, by_pos: dict[str, list[str]], counts: Counter[tuple[str, str]]) -> str:
     total = sum(counts[(lemma, p)] for p in FILES)
     nouns = by_pos.get("n", [])
-    if nouns and nouns[0] == "instance":
-        return "name"
+    if nouns and nouns[0] in ("instance", "occasion"):
+        return "name" if nouns[0] == "instance" else "occasion"
     if any(s in CONCRETE for s in nouns[:3]) and (total == 0 or counts[(lemma, "n")] * 3 >= total):
         return "thing"
     dominant = max(by_pos, key=lambda p: (counts[(lemma, p)], -"nvar".index(p)))
