@@ -38,9 +38,9 @@ _BOUND_RE = re.compile(r"\b(?P<bound>under|over|less than|more than|below|above|
                        r"(?=\d)", re.IGNORECASE)
 # What the box holds: every word of the list is a contents claim, whatever its word class.
 _CONTENTS_RE = re.compile(r"\b(?:includes?|including|contains?|comes? with|supplied with|complete with)\b\s*:?\s*"
-                          r"(?P<items>[^.;!?()]+)", re.IGNORECASE)
-_NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+(?:\.\d+)?)\b(?![.,]\d|\s*(?:x\b|×|%|[:/-]))"
-                             r"(?:\s*(?P<after>[A-Za-z]+))?")
+                          r"(?P<items>(?:[^.;!?()]|(?<=\d)\.(?=\d))+)", re.IGNORECASE)  # "a 9.75 inch board"
+_NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+(?:\.\d+)?)\b"
+                             r"(?![.,]\d|\s*(?:x\b|×|%|[:/\"”″'-]))(?:\s*(?P<after>[A-Za-z]+))?")
 
 
 _YES_NO = {"yes", "no", "y", "n", "true", "false"}
@@ -180,6 +180,9 @@ def name_numbers(sentence: str, index: FactIndex) -> list[FrameClaim]:
             continue  # "Frozen 30 inch": a measure, judged as a quantity
         if m.start() == 0 and stem(name) not in index.stem_facts:
             continue  # "Holds 500 sheets": a capital that only starts the sentence
+        if any(re.search(rf"\b{re.escape(name)}\W*$", item.fact.value, re.IGNORECASE) for item in index.facts
+               if set(_label_stems(item.fact.name)) & _label_synonyms()[stem("brand")]):
+            continue  # "Just Cards 20 Cameos": the brand ("Just Cards") ends, the number starts the title
         end = m.end("number")
         stated = {n for item in index.facts for n in re.findall(rf"\b{re.escape(name)}\s+(\d+(?:\.\d+)?)\b", item.text, re.IGNORECASE)}
         pattern = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)")

@@ -95,3 +95,31 @@ def test_the_public_api_still_drops_and_keeps_by_sentence() -> None:
     [first, second, third] = verifier.sentence_checks("A cuddly orange fox. Includes a remote. Great!", "bullet")
     assert (first.supported, second.supported, third.supported) == (True, False, True)
     assert any(c.kind == "colour" and c.supported for c in first.claims)
+
+
+PAPER = Product(sku="p1", title="Epson Photo Paper A3+ 25 sheets", brand="Epson",
+                attributes={"Paper size": "A3+", "Width": "1.8 m", "Material": "PU leather"})
+FIGURE = Product(sku="f1", title="Divebomb Figure", brand="Transformers",
+                 attributes={"Product dimensions": "2.5 x 14 x 17.8 cm", "Manufacturer": "Just Cards"})
+
+
+@pytest.mark.parametrize("item, sentence", [
+    (FIGURE, "Divebomb Figure 14."),  # a 14 the facts give as a size, not as part of the name
+    (PAPER, "Under 1.8 m wide."),  # a bound, where the facts give the measure
+    (PAPER, "Photo paper in A3."),  # A3 is not A3+
+    (FIGURE, "Made of PU."),  # two capitals: an abbreviation, a claim
+    (PLUSH, "An infrared remote."),  # a technology
+])
+def test_names_with_numbers_bounds_codes_and_technologies_are_claims(item: Product, sentence: str) -> None:
+    assert rejected(item, sentence), sentence
+
+
+@pytest.mark.parametrize("item, sentence", [
+    (PAPER, "Photo paper in A3+, 1.8 m wide."),
+    (PAPER, "Made of PU leather."),
+    (FIGURE, "Just Cards 14 Divebomb Figure for Christmas."),  # the brand ends, the number starts a name
+    (PAPER, "Comes with a 1.8 m wide photo paper."),  # a decimal point inside a contents list
+])
+def test_the_same_shapes_pass_when_the_facts_say_them(item: Product, sentence: str) -> None:
+    assert not [k for k, _ in rejected(item, sentence) if k in {"model", "number", "brand", "contents"}], \
+        rejected(item, sentence)
