@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import secrets
 import sys
+import time
 from pathlib import Path
 from typing import Callable, TextIO
 
 from bot.engine import ConversationEngine, Turn
-from bot.engine.replies import ImageReply, Reply
+from bot.engine.replies import BulkReply, DraftReply, ImageReply, Reply
 from bot.engine.text import render_text
 from bot.services import Services
 from copydesk.state.threads import BotState
 
 PROMPT = "you> "
+PROGRESS_EVERY_S = 2.0
 BYE = {"quit", "exit", "bye", ":q"}
 
 
@@ -27,6 +29,8 @@ class TerminalProgress:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.streaming = False
+        self.shown_draft = False
+        self.progress_at = 0.0
 
     def status(self, text: str) -> None:
         self.out.write(f"… {text}\n")
@@ -45,6 +49,23 @@ class TerminalProgress:
             self.out.write("\n")
         self.out.flush()
 
+    def draft(self, reply: DraftReply) -> None:
+        """The first draft is printed once; polishing progress follows as status lines, the final draft last."""
+        if not self.shown_draft:
+            self.shown_draft = True
+            self.out.write(render_text(reply) + "\n\n")
+        elif reply.status:
+            self.out.write(f"… {reply.status}\n")
+        self.out.flush()
+
+    def progress(self, text: str, *, force: bool = False) -> None:
+        """A bulk job's progress, a line every few seconds (and the last one)."""
+        now = time.monotonic()
+        if force or now - self.progress_at >= PROGRESS_EVERY_S:
+            self.progress_at = now
+            self.out.write(f"… {text}\n")
+            self.out.flush()
+
     def end(self) -> None:
         if self.streaming:
             self.out.write("\n")
@@ -55,16 +76,23 @@ class TerminalChat:
     def __init__(self, services: Services, *, out: TextIO | None = None, image_dir: Path | None = None,
                  thread: str | None = None) -> None:
         self.services = services
-        self.out = out or sys.stdout
+        self.out = _Redacting(out or sys.stdout, services.settings.redactor())  # no secret reaches the terminal
         self.image_dir = image_dir or Path.cwd()
         services.settings.home.mkdir(parents=True, exist_ok=True)
         self.engine = ConversationEngine(services, BotState(services.database))
+        services.load_text_generator_in_background()  # the first answers are first drafts while it loads
         self.thread_key = f"terminal:{thread or secrets.token_hex(3)}"
 
     def say(self, text: str) -> list[Reply]:
         """One turn: the engine's replies, printed (and images saved)."""
         progress = TerminalProgress(self.out)
         replies = self.engine.handle(Turn(self.thread_key, "terminal", text, channel_id="terminal"), progress)
+        for started in [r for r in replies if isinstance(r, BulkReply)]:  # the terminal waits for its bulk job
+            self.out.write(render_text(started) + "\n")
+            replies.remove(started)
+            while not (step := self.engine.bulk_step(started.job_id, progress)).finished:
+                pass
+            replies += step.replies
         progress.end()
         for reply in replies:
             if isinstance(reply, ImageReply):
@@ -88,6 +116,19 @@ class TerminalChat:
                 return
             if line.strip():
                 self.say(line)
+
+
+class _Redacting:
+    """A text stream that masks configured secrets (and token-shaped text) in everything written to it."""
+
+    def __init__(self, out: TextIO, redact: Callable[[str], str]) -> None:
+        self._out, self._redact = out, redact
+
+    def write(self, text: str) -> int:
+        return self._out.write(self._redact(text))
+
+    def flush(self) -> None:
+        self._out.flush()
 
 
 __all__ = ["TerminalChat"]

@@ -11,10 +11,11 @@ import sys
 
 import typer
 
-from bot.cli import catalog, check, drafting, export, image, slack, train
+from bot.cli import bulk, catalog, check, drafting, export, image, slack, train
 from bot.cli import ops  # worker and doctor (several machines)
 from bot.cli.common import console, fail, load_settings
 from copydesk.errors import CopydeskError
+from copydesk.redact import Redactor, install_log_redaction
 
 app = typer.Typer(
     name="copydesk",
@@ -46,19 +47,30 @@ def config_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
     console.print(table)
 
 
-for module in (catalog, drafting, check, image, slack, train, export):
+for module in (catalog, drafting, bulk, check, image, slack, train, export):
     module.register(app)
 ops.register(app)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact = _redactor()
+    install_log_redaction(redact)  # every log line, from here on, with secrets masked
     try:
         app()
     except CopydeskError as error:
-        fail(str(error))
+        fail(redact(str(error)))
     except KeyboardInterrupt:
         fail("Interrupted.", code=130)
+
+
+def _redactor() -> Redactor:
+    """The configured secrets' redactor; with a configuration that cannot be read, tokens and URL passwords by
+    their shape (the command then says what is wrong with the configuration)."""
+    try:
+        return load_settings().redactor()
+    except CopydeskError:
+        return Redactor()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,17 +25,31 @@ def draft_command(
     reference: str = typer.Argument(..., help="SKU, EAN, model number or product name"),
     brand: Optional[str] = typer.Option(None, "--brand", "-b", help="Brand whose style guide to follow"),
     channel: Optional[str] = typer.Option(None, "--channel", "-c", help="amazon, shopify or generic"),
-    variants: int = typer.Option(3, "--variants", "-n", min=1, max=16, help="Drafts to return (best + alternatives)"),
+    no_polish: bool = typer.Option(False, "--no-polish", help="Only the first draft: the language model is not loaded"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
-    """Draft grounded listing copy for one product."""
+    """Draft grounded listing copy for one product: the first draft at once, then the model's polish of it."""
     from bot.services import Services
 
-    services = Services(load_settings())
-    stream = None if as_json else _streamer()
+    settings = load_settings()
+    services = Services(settings)
     product = services.catalog.product(reference)
-    result = services.copy_chain.draft(product, brand=brand, channel=channel, variants=variants, on_text=stream)
-    _show(result, as_json)
+    first = services.copy_chain.first_draft(product, brand=brand, channel=channel)
+    if no_polish:
+        _show(first, as_json)
+        return
+    if not as_json:
+        _show(first, as_json=False)
+        err_console.print("[dim]polishing with the language model…[/dim]")
+    services.use_text_generator()
+    result = services.copy_chain.polish(first, budget_s=settings.polish_budget_s,
+                                        on_text=None if as_json else _streamer())
+    if as_json:
+        print_json({**result_json(result), "first_draft": result_json(first), "polished": result is not first})
+    elif result is first:
+        console.print("[dim]The polish found nothing that ranks higher: the first draft above stands.[/dim]")
+    else:
+        _show(result, as_json=False)
 
 
 def refine_command(
@@ -49,6 +63,7 @@ def refine_command(
     from chains.drafting import refine_draft
 
     services = Services(load_settings())
+    services.use_text_generator()
     result = refine_draft(services.copy_chain, draft_id, instruction)
     _show(result, as_json)
 

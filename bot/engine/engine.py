@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING
 from bot.engine import intents
 from bot.engine.failures import error_reply
 from bot.engine.help import HELP_TEXT, HELP_TITLE
+from bot.engine.bulk import BulkDesk, BulkStep
 from bot.engine.intents import Intent
+from bot.engine.ownership import check_bulk_owner, check_owner, edit_exclusion
+from bot.engine.polishing import Polishing
 from bot.engine.replies import (
-    ACTION_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE, ACTION_IMAGE_VARIATION, ACTION_PICK,
-    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, CheckReply, ChoiceReply, DraftReply, ExportReply, FactsReply, ImageReply,
-    InfoReply, Reply,
+    ACTION_APPROVE, ACTION_BULK_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE,
+    ACTION_IMAGE_VARIATION, ACTION_PICK, ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, CheckReply, ChoiceReply,
+    DraftReply, ExportReply, FactsReply, ImageReply, InfoReply, Reply,
 )
 from bot.engine.turns import NoProgress, Press, Progress, Turn
 from chains.drafting import refine_draft
@@ -42,6 +45,8 @@ class ConversationEngine:
         self.services = services
         self.settings = services.settings
         self.state = state
+        self.polishing = Polishing(services)
+        self.bulk = BulkDesk(services)
 
     # --- entry points ----------------------------------------------------------------
     def handle(self, turn: Turn, progress: Progress | None = None) -> list[Reply]:
@@ -70,6 +75,13 @@ class ConversationEngine:
         finally:
             self.state.save_thread(thread)
 
+    def bulk_step(self, job_id: str, progress: Progress) -> BulkStep:
+        """Run a slice of a bulk job (the transport queues the next one until `finished`). Never raises."""
+        try:
+            return self.bulk.step(job_id, progress)
+        except Exception as error:  # noqa: BLE001 - the job ends with a visible failure, not in silence
+            return BulkStep(True, [error_reply(error, context=f"bulk job {job_id}")])
+
     def react(self, channel_id: str, message_ts: str, kind: str, user: str | None) -> bool:
         """A reaction (thumbs up/down) on a message that shows a draft becomes feedback on that version.
         False when the message shows no draft (any other message in the channel)."""
@@ -89,8 +101,15 @@ class ConversationEngine:
             return [self._export(intent.export_format, turn.channel_id)]
         if intent.kind == "approve":
             return [self._approve(thread, turn.user, None)]
+        if intent.kind == "bulk":
+            self._apply_settings(thread, intent)
+            return [self.bulk.start(intent, thread, turn)]
+        if intent.kind == "cancel":
+            return [self._cancel(thread)]
+        if intent.kind == "approve_all":
+            return [self.bulk.approve_all(None, thread.thread_key, turn.user)]
         if intent.kind == "edit":
-            return [self._edit(thread, turn.user, intent.instruction or "")]
+            return [self._edit(thread, turn.user, intent.instruction or "", turn.channel_id)]
         if intent.kind == "settings":
             self._apply_settings(thread, intent)
             return [InfoReply(f"This thread now drafts for brand *{thread.brand or 'none'}* on "
@@ -122,22 +141,38 @@ class ConversationEngine:
                 return self._image(intent.reference, thread, progress, scene=thread.scene or "")
             return self._draft(intent.reference or "", thread, turn, progress)
         self._apply_settings(thread, intent)
-        return self._draft(intent.reference or "", thread, turn, progress, variants=intent.variants)
+        return self._draft(intent.reference or "", thread, turn, progress)
 
-    def _draft(self, reference: str, thread: ThreadState, turn: Turn, progress: Progress,
-               variants: int | None = None) -> list[Reply]:
+    def _draft(self, reference: str, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
+        """The first draft at once (no language model), then, with the model loaded, its polish in place."""
+        opened = self.bulk.open(reference, thread.thread_key)  # a SKU typed in a bulk job's thread
+        if opened is not None:
+            if isinstance(opened, DraftReply):
+                self._remember_draft(thread, opened.draft)
+            return [opened]
         product = self._product(reference, thread, then="draft")
         if isinstance(product, ChoiceReply):
             return [product]
         progress.status(f"Drafting copy for {product.sku}: {product.title[:80]}…")
-        result = self.services.copy_chain.draft(
-            product, brand=thread.brand, channel=thread.channel, variants=variants, user=turn.user,
-            channel_id=turn.channel_id, on_text=progress.text)
-        thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
-        self._remember_draft(thread, result.draft)
-        return [DraftReply(result.draft, result.product, result.facts, list(result.notes),
-                           heading=f"Draft {result.draft.draft_id} v{result.draft.version}",
-                           alternatives_left=len(result.alternatives))]
+        first = self.services.copy_chain.first_draft(product, brand=thread.brand, channel=thread.channel,
+                                                     user=turn.user, channel_id=turn.channel_id)
+        thread.alternatives = "[]"
+        self._remember_draft(thread, first.draft)
+        shown = DraftReply(first.draft, first.product, first.facts, list(first.notes),
+                           heading=f"Draft {first.draft.draft_id} v{first.draft.version}")
+        if not self.polishing.available():
+            shown.notes += [note for note in [self.polishing.waiting_note()] if note]
+            return [shown]
+        self.state.save_thread(thread)  # a button or a reply while it is polished finds this draft
+        result, final = self.polishing.run(first, shown, progress, user=turn.user)
+        fresh = self.state.thread(thread.thread_key)  # a press while polishing may have moved the thread on
+        if fresh is not None:
+            vars(thread).update(vars(fresh))
+        if result is not first and thread.draft_id == first.draft.draft_id \
+                and thread.draft_version == first.draft.version:
+            thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
+            self._remember_draft(thread, result.draft)
+        return [final]
 
     def _refine(self, intent: Intent, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
         self._apply_settings(thread, intent)
@@ -147,6 +182,7 @@ class ConversationEngine:
         if thread.draft_id is None:
             return [InfoReply("There is no draft in this thread yet: name a product first, e.g. `draft SKU-123`.")]
         progress.status(f"Refining {thread.draft_id}: {instruction[:80]}…")
+        self.polishing.stop(thread.draft_id, "A newer version was asked for, so polishing stopped.")
         result = refine_draft(self.services.copy_chain, thread.draft_id, instruction, user=turn.user,
                               on_text=progress.text)
         self._remember_draft(thread, result.draft)
@@ -156,11 +192,16 @@ class ConversationEngine:
     # --- buttons -------------------------------------------------------------------------
     def _press(self, press: Press, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
         action, value = press.action, press.value
+        if action in DRAFT_ACTIONS or (action == ACTION_IMAGE and ":" in value):  # only in the draft's own thread
+            check_owner(self.state, self.services.drafts, value.partition(":")[0], press.thread_key, press.channel_id)
+        if action == ACTION_BULK_APPROVE:
+            check_bulk_owner(self.services.bulk, value, press.thread_key)
         if action in (ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ACTION_APPROVE):
             draft = self._draft_from_value(value)
             thread.draft_id, thread.draft_version, thread.sku = draft.draft_id, draft.version, draft.sku
             if action == ACTION_APPROVE:
                 return [self._approve(thread, press.user, draft.version)]
+            self.polishing.stop(draft.draft_id, "A newer version was asked for, so polishing stopped.")
             if action == ACTION_SHORTER:
                 return self._refine_with(thread, turn, progress, "shorter")
             if action == ACTION_VARIANT:
@@ -168,6 +209,8 @@ class ConversationEngine:
             self._feedback(draft, "regenerate", press.user)
             thread.brand, thread.channel = draft.brand or thread.brand, draft.channel
             return self._draft(draft.sku, thread, turn, progress)
+        if action == ACTION_BULK_APPROVE:
+            return [self.bulk.approve_all(value, thread.thread_key, press.user)]
         if action == ACTION_IMAGE:
             draft = self._draft_from_value(value) if ":" in value else None
             return self._image(draft.sku if draft else value, thread, progress, scene=thread.scene or "")
@@ -192,7 +235,7 @@ class ConversationEngine:
         pending = json.loads(thread.alternatives or "[]")
         if not pending:
             self._feedback(draft, "regenerate", turn.user)
-            return self._draft(draft.sku, thread, turn, progress, variants=self.settings.candidates)
+            return self._draft(draft.sku, thread, turn, progress)
         alternative = Draft.model_validate(pending.pop(0))
         thread.alternatives = json.dumps(pending)
         stored = self.services.drafts.save(
@@ -230,18 +273,34 @@ class ConversationEngine:
             return InfoReply("There is no draft in this thread to approve yet.")
         draft = self.services.drafts.get(thread.draft_id, version or thread.draft_version)
         self._feedback(draft, "approve", user)
+        self.polishing.stop(draft.draft_id, f"Approved v{draft.version} while it was polished: polishing stopped.")
         return InfoReply(f"Approved {draft.draft_id} v{draft.version} for {draft.sku}. "
                          "`export` gives this channel's approved drafts as CSV.")
 
-    def _edit(self, thread: ThreadState, user: str | None, text: str) -> Reply:
+    def _cancel(self, thread: ThreadState) -> Reply:
+        """`cancel` in a thread: its running bulk job, else the polishing of its draft."""
+        cancelled = self.bulk.cancel(thread.thread_key)
+        if cancelled is not None:
+            return cancelled
+        if self.polishing.stop(thread.draft_id, "Polishing cancelled: this is the first draft."):
+            return InfoReply(f"Stopped polishing {thread.draft_id}: the first draft stands.")
+        return InfoReply("Nothing is running in this thread to cancel.")
+
+    def _edit(self, thread: ThreadState, user: str | None, text: str, channel_id: str | None) -> Reply:
         if thread.draft_id is None:
             return InfoReply("There is no draft in this thread to edit yet.")
         if not text.strip():
             raise InputError("The edit is empty.", hint="Write `edit:` followed by your final copy.")
+        check_owner(self.state, self.services.drafts, thread.draft_id, thread.thread_key, channel_id)
         draft = self.services.drafts.get(thread.draft_id, thread.draft_version)
-        self._feedback(draft, "edit", user, text=text.strip())
+        excluded = edit_exclusion(self._get_product(draft.sku), text.strip())  # verified before it can teach
+        self.services.drafts.record_feedback(Feedback(draft_id=draft.draft_id, version=draft.version, kind="edit",
+                                                      user=user, text=text.strip(), excluded=excluded))
+        if excluded:
+            return InfoReply(f"Recorded your edit of {draft.draft_id} v{draft.version}, but kept it out of the "
+                             f"training data: {excluded}. Add the facts to the catalog, or edit them out.")
         return InfoReply(f"Recorded your edit of {draft.draft_id} v{draft.version} as the final copy "
-                         "(it becomes training data for copydesk's model).")
+                         "(every claim in it is in the catalog, so it becomes training data for copydesk's model).")
 
     def _export(self, fmt: str, channel_id: str | None) -> Reply:
         from chains.exports import export_approved
@@ -295,6 +354,8 @@ class ConversationEngine:
 
     def _remember_draft(self, thread: ThreadState, draft: Draft) -> None:
         thread.draft_id, thread.draft_version, thread.sku = draft.draft_id, draft.version, draft.sku
+        if draft.draft_id:
+            self.state.own_draft(draft.draft_id, thread.thread_key)  # the first thread to show a draft owns it
         thread.brand = draft.brand or thread.brand
         thread.channel = draft.channel or thread.channel
         thread.pending = None
@@ -319,6 +380,10 @@ class ConversationEngine:
                              "Add one with `copydesk ingest styles FOLDER --brand NAME`.")
         return InfoReply("Brands with a style guide: " + ", ".join(f"*{b}*" for b in brands)
                          + ". Say `use the <brand> voice` in a thread to switch.")
+
+
+# Buttons whose value names a draft ("d-1a2b3c:2"): pressed only in the draft's own thread.
+DRAFT_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ACTION_APPROVE)
 
 
 def _safe(text: str) -> str:

@@ -13,17 +13,24 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 IntentKind = Literal["help", "brands", "export", "approve", "edit", "facts", "image", "draft", "refine", "settings",
-                     "pick", "check", "empty"]
+                     "pick", "check", "bulk", "cancel", "approve_all", "empty"]
 
 CHANNEL_WORDS = {"amazon": "amazon", "shopify": "shopify", "generic": "generic", "website": "generic"}
 
-_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
-_SLACK_LINK = re.compile(r"<(?:mailto:|https?://)?[^|>]+\|([^>]+)>")
+# No class below takes "<": a run never crosses into the next tag, so a message of 40,000 "<" is linear.
+_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^<>]*)?>")
+_SLACK_LINK = re.compile(r"<(?:mailto:|https?://)?[^<|>]+\|([^<>]+)>")
 _HELP = re.compile(r"^\s*(help|\?|what can you do\??|how does this work\??)\s*$", re.I)
 _BRANDS = re.compile(r"^\s*(list |show )?(the )?brands\s*\??\s*$", re.I)
 _EXPORT = re.compile(r"^\s*export\b(?P<rest>.*)$", re.I)
 _APPROVE = re.compile(r"^\s*(approve[d]?|lgtm|ship it|looks good( to me)?|perfect,? approve)\b[.! ]*$", re.I)
 _PICK = re.compile(r"^\s*pick\s+(?P<ref>\S+)\s*$", re.I)
+_BULK = re.compile(r"^\s*bulk\b[\s:]*(?P<rest>.*)$", re.I | re.S)
+_BULK_KIND = re.compile(r"^(?P<kind>category|query|search)\b[\s:]*", re.I)
+_POLISH = re.compile(r"\b(with\s+)?(polish|polished|polishing)\b", re.I)
+_CANCEL = re.compile(r"^\s*(cancel|stop)(\s+(it|this|that|the\s+job|the\s+bulk(\s+job)?|bulk|drafting|"
+                     r"polishing))?\s*[.!]*\s*$", re.I)
+_APPROVE_ALL = re.compile(r"^\s*approve\s+(all|every(thing)?)(\s+(the\s+)?clean)?(\s+drafts?)?\s*[.!]*\s*$", re.I)
 # "check: <pasted copy>" (the thread's product) or "check SKU: <pasted copy>".
 _CHECK = re.compile(r"^\s*check(?:\s+(?P<ref>[^:\n]{1,80}?))?\s*:\s*(?P<text>.+)$", re.I | re.S)
 _EDIT = re.compile(r"^\s*(edit|edited|final|use this)\s*:\s*(?P<text>.+)$", re.I | re.S)
@@ -56,14 +63,18 @@ class Intent:
     channel: str | None = None
     variants: int | None = None
     export_format: Literal["csv", "shopify", "amazon"] = "csv"
+    selection: Literal["category", "query"] | None = None  # bulk: how `reference` names the products (None: guess)
+    polish: bool = False  # bulk: polish each first draft with the language model
     notes: list[str] = field(default_factory=list)
 
 
 def clean(text: str) -> str:
-    """Drop the bot's @mention and Slack's link markup; collapse whitespace."""
+    """Drop the bot's @mention and Slack's link markup, turn Slack's entities (&lt; &gt; &amp;: what a person
+    typed as < > &) back into characters, collapse whitespace. Renderers escape them again on the way out."""
     text = _MENTION.sub(" ", text or "")
     text = _SLACK_LINK.sub(r"\1", text)
-    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    text = re.sub(r"<(https?://[^<>]+)>", r"\1", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -82,6 +93,12 @@ def parse(text: str, *, has_draft: bool, brands: list[str] | None = None) -> Int
         return Intent("export", message, export_format=fmt)
     if _APPROVE.match(message):
         return Intent("approve", message)
+    if _APPROVE_ALL.match(message):
+        return Intent("approve_all", message)
+    if _CANCEL.match(message):
+        return Intent("cancel", message)
+    if match := _BULK.match(message):
+        return _bulk(message, match["rest"], brands or [])
     if match := _PICK.match(message):  # the terminal's way of pressing a product-pick button
         return Intent("pick", message, reference=match["ref"])
     if match := _CHECK.match(message):
@@ -116,6 +133,19 @@ def parse(text: str, *, has_draft: bool, brands: list[str] | None = None) -> Int
     # No draft yet and no verb: the whole message names the product ("B07XYZ", "the blue kettle").
     return Intent("draft", message, reference=_reference(rest or message), brand=brand, channel=channel,
                   variants=variants)
+
+
+def _bulk(message: str, rest: str, brands: list[str]) -> Intent:
+    """"bulk category Model Trains for amazon", "bulk wooden toys with polish", "bulk" (+ an attached CSV)."""
+    brand, channel, rest = _settings_in(rest, brands)
+    polish = bool(_POLISH.search(rest))
+    rest = _tidy(_POLISH.sub(" ", rest))
+    selection = None
+    if match := _BULK_KIND.match(rest):
+        selection = "category" if match["kind"].lower() == "category" else "query"
+        rest = _tidy(rest[match.end():])
+    return Intent("bulk", message, reference=rest or None, brand=brand, channel=channel, selection=selection,
+                  polish=polish)
 
 
 def split_image_request(rest: str) -> tuple[str | None, str]:

@@ -21,8 +21,9 @@ ACTION_PICK = "copydesk_pick"
 ACTION_IMAGE_ANOTHER = "copydesk_image_another"
 ACTION_IMAGE_VARIATION = "copydesk_image_variation"
 ACTION_IMAGE_APPROVE = "copydesk_image_approve"
+ACTION_BULK_APPROVE = "copydesk_bulk_approve"  # value: the bulk job id
 ALL_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, ACTION_APPROVE, ACTION_IMAGE, ACTION_PICK,
-               ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_IMAGE_APPROVE)
+               ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_IMAGE_APPROVE, ACTION_BULK_APPROVE)
 
 
 @dataclass
@@ -35,6 +36,7 @@ class DraftReply:
     notes: list[str] = field(default_factory=list)
     heading: str = ""  # e.g. "Draft v2 (shorter)"
     alternatives_left: int = 0
+    status: str = ""  # while it is being polished: "Polishing with the language model… 2 of 6 parts"
 
 
 @dataclass
@@ -83,6 +85,32 @@ class ExportReply:
 
 
 @dataclass
+class BulkReply:
+    """A bulk job was made: how many products and about how long. The transport then runs it in slices
+    (`ConversationEngine.bulk_step`) and keeps one progress message updated."""
+
+    job_id: str
+    products: int
+    failed: int  # references the catalog lacks, known before any drafting
+    estimate_s: float
+    description: str  # "category “Model Trains”", "34 listed product(s)"
+
+
+@dataclass
+class BulkDoneReply:
+    """A bulk job ended (all done, or cancelled): the result file, and what is ready to approve."""
+
+    job_id: str
+    path: Path
+    total: int
+    drafted: int
+    clean: int
+    failed: int
+    cancelled: bool
+    problems: list[str] = field(default_factory=list)  # the first few failures and drafts to review, with why
+
+
+@dataclass
 class InfoReply:
     """Plain information: help, brands, confirmations ("Approved v2"), queue position."""
 
@@ -100,4 +128,5 @@ class ErrorReply:
     internal: bool = False  # a bug rather than a problem with the request
 
 
-Reply = Union[DraftReply, ChoiceReply, FactsReply, CheckReply, ImageReply, ExportReply, InfoReply, ErrorReply]
+Reply = Union[DraftReply, ChoiceReply, FactsReply, CheckReply, ImageReply, ExportReply, BulkReply, BulkDoneReply,
+              InfoReply, ErrorReply]

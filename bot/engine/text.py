@@ -6,7 +6,8 @@ import re
 
 from chains.grounding import CopyCheck
 from bot.engine.replies import (
-    CheckReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply, ImageReply, InfoReply, Reply,
+    BulkDoneReply, BulkReply, CheckReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply, ImageReply,
+    InfoReply, Reply,
 )
 
 
@@ -58,7 +59,9 @@ def render_check(check: CopyCheck) -> str:
 def render_text(reply: Reply) -> str:
     if isinstance(reply, DraftReply):
         draft = reply.draft
-        lines = [f"== {reply.heading or f'Draft {draft.draft_id} v{draft.version}'}", "", f"Title: {draft.title}"]
+        lines = [f"== {reply.heading or f'Draft {draft.draft_id} v{draft.version}'}"]
+        lines += [f"({reply.status})"] if reply.status else []
+        lines += ["", f"Title: {draft.title}"]
         lines += [f"  - {bullet}" for bullet in draft.bullets]
         if draft.description:
             lines += ["", draft.description]
@@ -89,9 +92,32 @@ def render_text(reply: Reply) -> str:
                 f"seed {reply.seed}, {reply.mode})\nPrompt: {reply.prompt}\nNegative prompt: {reply.negative_prompt}")
     if isinstance(reply, ExportReply):
         return f"Exported {reply.count} approved draft(s) as {reply.fmt} CSV to {reply.path}"
+    if isinstance(reply, BulkReply):
+        return bulk_started_text(reply)
+    if isinstance(reply, BulkDoneReply):
+        return bulk_done_text(reply).replace("*", "") + f"\nFile: {reply.path}"
     if isinstance(reply, InfoReply):
         text = reply.text.replace("*", "")
         return f"== {reply.title}\n{text}" if reply.title else text
     if isinstance(reply, ErrorReply):
         return f"error: {reply.message}" + (f" {reply.hint}" if reply.hint else "") + f" [{reply.ref}]"
     raise TypeError(f"no text renderer for {type(reply).__name__}")
+
+
+def bulk_started_text(reply: BulkReply) -> str:
+    missing = f" ({reply.failed} of them are not in the catalog)" if reply.failed else ""
+    return (f"Drafting {reply.products:,} products, {reply.description}{missing}: about {_duration(reply.estimate_s)}. "
+            f"Bulk job {reply.job_id}; progress follows here, say `cancel` in this thread to stop it.")
+
+
+def bulk_done_text(reply: BulkDoneReply) -> str:
+    ended = "was cancelled" if reply.cancelled else "is done"
+    text = (f"Bulk job {reply.job_id} {ended}: *{reply.drafted:,} of {reply.total:,}* products drafted "
+            f"({reply.clean:,} clean, {reply.drafted - reply.clean:,} to review), {reply.failed:,} failed.")
+    if reply.problems:
+        text += "\n" + "\n".join(f"• {problem}" for problem in reply.problems)
+    return text + "\n`approve all` approves the clean drafts; type a SKU here to open its draft."
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.engine.replies import DraftReply
+
 
 @dataclass(frozen=True)
 class UploadedFile:
@@ -44,6 +46,14 @@ class Progress(Protocol):
     def step(self, done: int, total: int) -> None:
         """Image progress: step `done` of `total`."""
 
+    def draft(self, reply: DraftReply) -> None:
+        """Show a draft now, before the work on it is over (a first draft while it is polished). Later calls and
+        the final DraftReply update the same message in place, where the transport can."""
+
+    def progress(self, text: str, *, force: bool = False) -> None:
+        """One progress line kept in place (a bulk job's "drafted 120 of 1,000"), updated at most once per
+        interval unless forced."""
+
 
 class NoProgress:
     def status(self, text: str) -> None:
@@ -53,4 +63,10 @@ class NoProgress:
         pass
 
     def step(self, done: int, total: int) -> None:
+        pass
+
+    def draft(self, reply: DraftReply) -> None:
+        pass
+
+    def progress(self, text: str, *, force: bool = False) -> None:
         pass

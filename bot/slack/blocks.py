@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.replies import (
-    ACTION_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE, ACTION_IMAGE_VARIATION, ACTION_PICK,
-    ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, CheckReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply,
-    ImageReply, InfoReply, Reply,
+    ACTION_APPROVE, ACTION_BULK_APPROVE, ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_APPROVE,
+    ACTION_IMAGE_VARIATION, ACTION_PICK, ACTION_REGENERATE, ACTION_SHORTER, ACTION_VARIANT, BulkDoneReply, BulkReply,
+    CheckReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, FactsReply, ImageReply, InfoReply, Reply,
 )
+from bot.engine.text import bulk_done_text, bulk_started_text
 from bot.engine.text import check_lines, check_summary, split_text
 
 SECTION_LIMIT = 3000
@@ -54,6 +55,11 @@ def render(reply: Reply) -> list[SlackMessage | SlackUpload]:
         if reply.count == 0:
             return _paginate(comment, _sections(comment + " Approve a draft first (the Approve button)."))
         return [SlackUpload(reply.path.read_bytes(), reply.path.name, reply.path.name, comment, comment)]
+    if isinstance(reply, BulkReply):
+        text = bulk_started_text(reply)
+        return _paginate(text, _sections(f":package: {text}"))
+    if isinstance(reply, BulkDoneReply):
+        return _bulk_done(reply)
     if isinstance(reply, InfoReply):
         blocks = ([_header(reply.title)] if reply.title else []) + _sections(reply.text)
         return _paginate(reply.title or reply.text[:150], blocks)
@@ -68,6 +74,8 @@ def render(reply: Reply) -> list[SlackMessage | SlackUpload]:
 def _draft(reply: DraftReply) -> list[SlackMessage | SlackUpload]:
     draft = reply.draft
     blocks: list[Block] = [_header(reply.heading or f"Draft {draft.draft_id} v{draft.version}")]
+    if reply.status:  # polishing progress, kept above the copy so the message says at once what it is
+        blocks.append(_context([f":sparkles: {reply.status}"]))
     blocks += _sections(f"*Title*\n{draft.title}")
     if draft.bullets:
         blocks += _sections("*Bullets*\n" + "\n".join(f"• {b}" for b in draft.bullets))
@@ -102,6 +110,19 @@ def _draft(reply: DraftReply) -> list[SlackMessage | SlackUpload]:
     return messages
 
 
+def _bulk_done(reply: BulkDoneReply) -> list[SlackMessage | SlackUpload]:
+    """The result file into the thread, then the summary with "approve all clean drafts"."""
+    summary = bulk_done_text(reply)
+    upload = SlackUpload(reply.path.read_bytes(), reply.path.name, f"Bulk job {reply.job_id}",
+                         f"Drafts of bulk job {reply.job_id} (CSV)", escape(summary)[:3900])
+    blocks = _sections(summary)
+    if reply.clean:
+        blocks.append({"type": "actions", "block_id": f"bulk:{reply.job_id}", "elements": [
+            _button(f"Approve all {reply.clean} clean drafts", ACTION_BULK_APPROVE, reply.job_id, style="primary")]})
+    blocks.append(_context(["Type a SKU in this thread to open its draft (then `shorter`, `approve`, ...)."]))
+    return [upload, *_paginate(f"Bulk job {reply.job_id}: {reply.drafted} of {reply.total} drafted", blocks)]
+
+
 def _choice(reply: ChoiceReply) -> list[SlackMessage | SlackUpload]:
     lines = "\n".join(f"• `{m.product.sku}` {m.product.title} _(matched on {m.matched_on})_"
                       for m in reply.candidates)
@@ -126,11 +147,11 @@ def _image(reply: ImageReply) -> list[SlackMessage | SlackUpload]:
     comment = (f"*{reply.sku}* · {reply.width}×{reply.height}, {reply.steps} steps, seed {reply.seed} "
                f"({reply.mode})\n*Prompt:* {reply.prompt}\n*Negative prompt:* {reply.negative_prompt or 'none'}")
     upload = SlackUpload(reply.png, reply.filename, f"{reply.sku} (seed {reply.seed})", reply.alt_text[:1000],
-                         comment[:3900])
+                         escape(comment)[:3900])
     value = f"{reply.sku}:{reply.seed}"
     buttons = [_button("Another", ACTION_IMAGE_ANOTHER, value), _button("Variation", ACTION_IMAGE_VARIATION, value),
                _button("Approve", ACTION_IMAGE_APPROVE, value, style="primary")]
-    follow = SlackMessage(f"Image of {reply.sku} (seed {reply.seed})",
+    follow = SlackMessage(escape(f"Image of {reply.sku} (seed {reply.seed})"),
                           [_context([f"Image of `{reply.sku}`, seed {reply.seed}. Another, a variation, or approve?"]),
                            {"type": "actions", "block_id": f"image:{value}", "elements": buttons}])
     return [upload, follow]
@@ -141,16 +162,28 @@ def _header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": _short(text, 150), "emoji": True}}
 
 
+def escape(text: str) -> str:
+    """Slack's three control characters as entities, so that no text a person or a catalog wrote becomes a
+    broadcast (<!here>, <!channel>), a mention (<@U…>) or a link. The renderer's own formatting (*bold*, `code`,
+    :emoji:) needs none of them, so every mrkdwn text here is escaped whole."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _sections(text: str) -> list[Block]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in split_text(text, SECTION_LIMIT)]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}}
+            for part in split_text(escape(text), SECTION_LIMIT)]
 
 
 def _contexts(texts: list[str]) -> list[Block]:
-    elements = [part for text in texts for part in split_text(text, SECTION_LIMIT)]
-    return [_context(elements[i:i + CONTEXT_ELEMENTS]) for i in range(0, len(elements), CONTEXT_ELEMENTS)]
+    elements = [part for text in texts for part in split_text(escape(text), SECTION_LIMIT)]
+    return [_escaped_context(elements[i:i + CONTEXT_ELEMENTS]) for i in range(0, len(elements), CONTEXT_ELEMENTS)]
 
 
 def _context(texts: list[str]) -> Block:
+    return _escaped_context([escape(t) for t in texts])
+
+
+def _escaped_context(texts: list[str]) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts]}
 
 
@@ -167,7 +200,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
 def _paginate(text: str, blocks: list[Block]) -> list[SlackMessage | SlackUpload]:
     """Split into messages of at most 50 blocks each; the fallback text goes on every one."""
     pages = [blocks[i:i + BLOCKS_PER_MESSAGE] for i in range(0, len(blocks), BLOCKS_PER_MESSAGE)] or [[]]
-    return [SlackMessage(_short(text, 3000), page) for page in pages]
+    return [SlackMessage(_short(escape(text), 3000), page) for page in pages]
 
 
 def _short(text: str, limit: int) -> str:

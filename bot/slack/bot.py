@@ -19,11 +19,13 @@ from slack_sdk.errors import SlackApiError
 from bot.engine import ConversationEngine, Press, Turn, UploadedFile
 from bot.engine.failures import error_reply
 from bot.engine.intents import parse
+from bot.engine.bulk import LIST_TYPES
 from bot.engine.replies import (
-    ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_PICK, InfoReply, Reply,
+    ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_PICK, BulkReply, InfoReply, Reply,
 )
 from bot.slack.pool import InProcessRunner, Job, JobRunner, WorkPool
 from bot.slack.thread import Capabilities, SlackThread
+from copydesk.state.bulk import BulkStore
 from copydesk.state.threads import BotState
 from copydesk.domain import Feedback
 from copydesk.errors import InputError, RateLimitedError, ServiceUnavailableError
@@ -34,7 +36,6 @@ log = logging.getLogger("copydesk.bot")
 IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}
 THUMBS = {"+1": "thumbs_up", "thumbsup": "thumbs_up", "-1": "thumbs_down", "thumbsdown": "thumbs_down"}
 IMAGE_ACTIONS = (ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION)
-ANSWER_EVENT = "copydesk_answer"  # Slack message metadata on a worker's answers: {"job_id": ...}
 # A job handler: (the bot, the job, the thread its answer goes to) -> the replies to post there.
 Handler = Callable[["SlackBot", Job, SlackThread], list[Reply]]
 
@@ -68,9 +69,10 @@ class SlackBot:
         self.client = client
         self.pool: JobRunner = runner or InProcessRunner(WorkPool(settings.workers, settings.user_queue_limit),
                                                          self.run_job)
-        self.handlers: dict[str, Handler] = {"turn": SlackBot._turn_job, "press": SlackBot._press_job}
+        self.handlers: dict[str, Handler] = {"turn": SlackBot._turn_job, "press": SlackBot._press_job,
+                                             "bulk": SlackBot._bulk_job}
+        self.bulk = BulkStore(state.db)  # where a bulk job's progress message is kept between its slices
         self.capabilities = Capabilities()
-        self.tag_answers = False  # workers: answers carry their job id (Slack message metadata)
         self.bot_user_id: str | None = None  # set from auth.test by the app factory
 
     # --- messages -------------------------------------------------------------------------
@@ -178,30 +180,19 @@ class SlackBot:
         Never raises: a failure is a visible reply with a reference id."""
         where = thread_where(job)
         thread = self.thread_for(where)
-        if self.tag_answers:
-            thread.metadata = {"event_type": ANSWER_EVENT, "event_payload": {"job_id": job.job_id}}
         try:
             thread.status("is working on it…")
             replies = self.handlers[job.handler](self, job, thread)
         except Exception as error:  # noqa: BLE001 - the engine answers errors itself; this is a bug
             replies = [error_reply(error, context=f"thread={where.key} job={job.job_id}")]
         self._deliver(thread, replies, where)
+        for reply in replies:
+            if isinstance(reply, BulkReply):  # answered at once; the drafting follows in slices
+                self._queue_bulk(where, reply.job_id, 1)
         try:
             self.state.mark_answered(*job.payload.get("answers", []))
         except ServiceUnavailableError:  # the answer is posted; only its record is missing
             log.warning("could not record job %s as answered", job.job_id, exc_info=True)
-
-    def already_answered(self, job: Job) -> bool:
-        """Whether the job's thread shows an answer tagged with its id (a worker that died after posting it)."""
-        where = thread_where(job)
-        try:
-            replies = self.client.conversations_replies(channel=where.channel, ts=where.thread_ts,
-                                                        include_all_metadata=True, limit=1000)
-        except SlackApiError as error:  # cannot tell: answering again beats not answering
-            log.info("conversations.replies failed (%s); job %s runs again", error.response.get("error"), job.job_id)
-            return False
-        return any(((m.get("metadata") or {}).get("event_payload") or {}).get("job_id") == job.job_id
-                   for m in replies.get("messages") or [])
 
     def _turn_job(self, job: Job, thread: SlackThread) -> list[Reply]:
         where, payload = thread_where(job), job.payload
@@ -212,6 +203,25 @@ class SlackBot:
         where, payload = thread_where(job), job.payload
         return self.engine.press(Press(where.key, where.user, payload["action"], payload["value"], where.channel),
                                  thread)
+
+    def _bulk_job(self, job: Job, thread: SlackThread) -> list[Reply]:
+        """One slice of a bulk job. While products remain, the next slice is queued behind every request that
+        waits (the pool takes jobs in order; with Celery the bulk queue comes after copy and image), so a
+        single draft is never stuck behind a 1,000-product job. One progress message, kept across slices."""
+        bulk_id, shown = job.payload["bulk"], self.bulk.get(job.payload["bulk"]).message_ts
+        thread.keep_progress_in(shown, job.payload.get("shown_at"))
+        step = self.engine.bulk_step(bulk_id, thread)
+        if thread.progress_ts and thread.progress_ts != shown:
+            self.bulk.set_message(bulk_id, thread.progress_ts)
+        if not step.finished:
+            self._queue_bulk(thread_where(job), bulk_id, job.payload["slice"] + 1, thread.progress_shown_at)
+        return step.replies
+
+    def _queue_bulk(self, where: Where, bulk_id: str, number: int, shown_at: float | None = None) -> None:
+        # queued under the job's own name: its slices never count against the person's request limit
+        payload = {"bulk": bulk_id, "slice": number, "shown_at": shown_at}
+        self._submit(where, Job(f"bulk:{bulk_id}:{number}", "bulk", "bulk", payload, where.user, where.key),
+                     queue_as=f"bulk:{bulk_id}")
 
     def _message_kind(self, text: str, files: list[dict[str, Any]]) -> str:
         """The queue a message goes to: images to the image workers, everything else to the copy workers."""
@@ -227,16 +237,17 @@ class SlackBot:
             return "image" if thread is not None and thread.pending == "image" else "draft"
         return "draft"
 
-    def _submit(self, where: Where, job: Job) -> None:
+    def _submit(self, where: Where, job: Job, *, queue_as: str | None = None) -> None:
         thread = self.thread_for(where)
         job = Job(job.job_id, job.kind, job.handler, {**job.payload, "where": where.to_json()}, job.user,
                   job.thread_key)
         try:
-            ticket = self.pool.submit(where.user, job)
+            ticket = self.pool.submit(queue_as or where.user, job)
         except (RateLimitedError, ServiceUnavailableError) as error:
             self._deliver(thread, [error_reply(error, context=f"queueing user={where.user}")], where)
             return
-        if ticket.position > 0:  # its own SlackThread: the job may already be streaming into `thread`
+        if ticket.position > 0 and queue_as is None:  # (a bulk job's next slice waits without a notice)
+            # its own SlackThread: the job may already be streaming into `thread`
             notice = InfoReply(f":hourglass_flowing_sand: You are number {ticket.position} in the queue; "
                                "the answer will appear here.")
             self._deliver(self.thread_for(where), [notice], where)
@@ -279,11 +290,12 @@ class SlackBot:
             log.info("reactions.add failed: %s", error.response.get("error"))
 
     def _download(self, files: list[dict[str, Any]]) -> list[UploadedFile]:
-        """Photos attached to the message, checked for type and size before any decoding."""
+        """Photos (and lists of SKUs for bulk jobs) attached to the message, checked for type and size before
+        any decoding."""
         photos: list[UploadedFile] = []
         for file in files:
             mimetype = str(file.get("mimetype", ""))
-            if mimetype not in IMAGE_TYPES:
+            if mimetype not in IMAGE_TYPES and mimetype not in LIST_TYPES:
                 continue
             if int(file.get("size") or 0) > self.settings.upload_max_bytes:
                 raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.",
@@ -295,7 +307,7 @@ class SlackBot:
                 content = response.read(self.settings.upload_max_bytes + 1)
             if len(content) > self.settings.upload_max_bytes:
                 raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.")
-            if not content.startswith(IMAGE_TYPES[mimetype]):
+            if mimetype in IMAGE_TYPES and not content.startswith(IMAGE_TYPES[mimetype]):
                 raise InputError(f"{file.get('name')} is not a {mimetype} file.", hint="Upload a PNG, JPEG or WebP.")
             photos.append(UploadedFile(str(file.get("name", "photo")), mimetype, content))
         return photos

@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.engine import ConversationEngine
 from bot.health import HealthCache
@@ -16,6 +18,7 @@ from bot.slack.http_server import HttpServer
 from bot.slack.pool import JobRunner
 from copydesk.state.threads import BotState
 from copydesk.errors import ConfigError
+from copydesk.redact import install_log_redaction
 from copydesk.settings import Settings
 
 log = logging.getLogger("copydesk.bot")
@@ -29,12 +32,27 @@ class RunningBot:
 
 
 def build(settings: Settings, *, socket_mode: bool, services: Services | None = None) -> RunningBot:
+    install_log_redaction(settings.redactor())  # after logging is set up: no secret in any log line from here on
     services = services or Services(settings)
     settings.home.mkdir(parents=True, exist_ok=True)
     state = BotState(services.database)
     engine = ConversationEngine(services, state)
-    app, bot = create_app(settings, engine, state, socket_mode=socket_mode, runner=_runner(settings, services))
+    try:
+        app, bot = create_app(settings, engine, state, socket_mode=socket_mode, runner=_runner(settings, services))
+    except (SlackApiError, SlackClientError, BoltError, OSError) as error:  # auth.test, when the App is made
+        raise ConfigError(f"Could not sign in to Slack's Web API at {settings.slack_api_url}: {_reason(error)}.",
+                          hint="Check the network, SLACK_API_URL and that SLACK_BOT_TOKEN is the app's valid "
+                               "xoxb- token (`copydesk doctor` checks each).") from None
     return RunningBot(app, bot, services)
+
+
+def _reason(error: Exception) -> str:
+    """One line saying why a Web API call failed (no traceback, no token)."""
+    response = getattr(error, "response", None)
+    if response is not None and hasattr(response, "get"):
+        return f"Slack answered {response.get('error')!r}"
+    reason = getattr(error, "reason", None)  # urllib's URLError: the socket's error
+    return " ".join(str(reason or error).split())[:200] or type(error).__name__
 
 
 def _runner(settings: Settings, services: Services) -> JobRunner | None:
@@ -48,6 +66,7 @@ def _runner(settings: Settings, services: Services) -> JobRunner | None:
 
 def serve_http(settings: Settings, port: int, services: Services | None = None) -> None:
     running = build(settings, socket_mode=False, services=services)
+    running.bot.recover()  # what a stopped process left: previews to delete, requests to own up to
     if not settings.broker_url:  # with a queue, the workers hold the models, not the bot
         _warm_up(running.services)
     server = HttpServer(running.app, port, health=HealthCache(settings).report)
@@ -64,6 +83,7 @@ def serve_socket_mode(settings: Settings, services: Services | None = None) -> N
         raise ConfigError("SLACK_APP_TOKEN is not set (needed for Socket Mode).",
                           hint="Create an app-level token with connections:write, or run `copydesk serve --http`.")
     running = build(settings, socket_mode=True, services=services)
+    running.bot.recover()
     if not settings.broker_url:
         _warm_up(running.services)
     handler = SocketModeHandler(running.app, settings.slack_app_token.get_secret_value())
@@ -72,9 +92,10 @@ def serve_socket_mode(settings: Settings, services: Services | None = None) -> N
 
 
 def _warm_up(services: Services) -> None:
-    """Open the catalog and load the text model before the first request, so it does not wait for them."""
+    """Open the catalog before the first request, and start loading the text model in the background: a
+    request never waits for the model (until it is loaded, drafts are first drafts, posted at once)."""
     try:
         services.catalog
-        services.text_generator
     except Exception:  # noqa: BLE001 - requests will report the same problem visibly, with a reference id
         log.exception("warm-up failed; requests will report the problem in their threads")
+    services.load_text_generator_in_background()

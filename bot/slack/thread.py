@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.slack.blocks import SlackMessage, SlackUpload, render
-from bot.engine.replies import Reply
+from bot.engine.replies import DraftReply, Reply
 from copydesk.state.threads import BotState
 
 log = logging.getLogger("copydesk.bot")
@@ -59,8 +59,8 @@ class SlackThread:
         self._progress_ts: str | None = None
         self._progress_text = ""
         self._last_progress = 0.0
-        # set by a worker: answers carry their job id, so a job run again can see it was already answered
-        self.metadata: dict | None = None
+        self._shown_ts: str | None = None  # a draft shown before its work was over (progressive drafts)
+        self._last_shown = 0.0
 
     # --- Progress (called from the engine while it works) ------------------------------------
     def status(self, text: str) -> None:
@@ -80,6 +80,40 @@ class SlackThread:
     def step(self, done: int, total: int) -> None:
         self.progress(f":art: Rendering the image… step {done} of {total}", force=done >= total)
 
+    def draft(self, reply: DraftReply) -> None:
+        """Post the draft now, buttons and all; later calls update that message at most once per interval, and
+        `deliver` puts the final draft in its place."""
+        message = next((p for p in render(reply) if isinstance(p, SlackMessage)), None)
+        if message is None:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if self._shown_ts is None:
+                self._shown_ts = self.post(message)
+                self._last_shown = now
+            elif now - self._last_shown >= self.interval_s:
+                self.client.chat_update(channel=self.channel, ts=self._shown_ts, text=message.text,
+                                        blocks=message.blocks or None)
+                self._last_shown = now
+
+    @property
+    def progress_ts(self) -> str | None:
+        """The progress message's ts, once there is one."""
+        return self._progress_ts
+
+    @property
+    def progress_shown_at(self) -> float | None:
+        """When the progress message was last posted or updated (epoch seconds), if it was."""
+        return time.time() - (time.monotonic() - self._last_progress) if self._progress_ts else None
+
+    def keep_progress_in(self, ts: str | None, shown_at: float | None = None) -> None:
+        """Update this existing message rather than post a new one (a bulk job's next slice, maybe in another
+        process), no sooner than one interval after it was last shown."""
+        with self._lock:
+            self._progress_ts = ts or self._progress_ts
+            if ts and shown_at:
+                self._last_progress = time.monotonic() - max(0.0, time.time() - shown_at)
+
     def progress(self, text: str, *, force: bool = False) -> None:
         """One progress message in the thread, updated at most once per interval (always when forced)."""
         with self._lock:
@@ -96,10 +130,19 @@ class SlackThread:
     # --- replies --------------------------------------------------------------------------------
     def deliver(self, replies: list[Reply]) -> None:
         """Post the replies into the thread; a streamed or progress message is finished first."""
-        parts = [part for reply in replies for part in render(reply)]
+        if not replies:  # a bulk job's slice with more to come: its progress message stays as it is
+            return
+        rendered = [render(reply) for reply in replies]
+        parts = [part for group in rendered for part in group]
         first = next((p for p in parts if isinstance(p, SlackMessage)), None)
         with self._lock:
             consumed = self._finish_stream(first)
+            if consumed is None and self._shown_ts is not None and replies and isinstance(replies[0], DraftReply):
+                # the final draft takes the place of the one shown while it was polished
+                consumed = next(p for p in rendered[0] if isinstance(p, SlackMessage))
+                self.client.chat_update(channel=self.channel, ts=self._shown_ts, text=consumed.text,
+                                        blocks=consumed.blocks or None)
+                self._remember(consumed, self._shown_ts)
         for part in parts:
             if part is consumed:
                 continue
@@ -110,7 +153,7 @@ class SlackThread:
 
     def post(self, message: SlackMessage) -> str:
         response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=message.text,
-                                                blocks=message.blocks or None, metadata=self.metadata)
+                                                blocks=message.blocks or None)
         ts = response["ts"]
         self._remember(message, ts)
         return ts
@@ -167,8 +210,7 @@ class SlackThread:
                 self._quietly("chat.delete", lambda: self.client.chat_delete(channel=self.channel, ts=stream.ts))
             return None
         if self._draft_ts is not None and first is not None:
-            self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=first.text, blocks=first.blocks,
-                                    metadata=self.metadata)
+            self.client.chat_update(channel=self.channel, ts=self._draft_ts, text=first.text, blocks=first.blocks)
             self._remember(first, self._draft_ts)
             return first
         return None

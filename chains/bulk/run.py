@@ -93,6 +93,12 @@ def estimate_s(count: int, *, polish: bool, polish_budget_s: float) -> float:
     return count * (FIRST_DRAFT_S + (polish_budget_s if polish else 0.0))
 
 
+def slice_limit(slice_s: float) -> int:
+    """Products a slice of `slice_s` seconds reads at most: a few times what it could draft, so a slice of a
+    big job never loads the whole job's products."""
+    return max(4, int(4 * slice_s / FIRST_DRAFT_S))
+
+
 def check_options(chain: CopyChain, *, brand: str | None, channel: str) -> None:
     """Refuse a job every product of which would fail the same way (an unknown channel or brand)."""
     if channel not in CHANNELS:
@@ -143,17 +149,17 @@ class BulkRun:
         self.chain = chain
         self.store = store
 
-    def run(self, job_id: str, *, processes: int = 1, deadline: float | None = None,
+    def run(self, job_id: str, *, processes: int = 1, deadline: float | None = None, limit: int | None = None,
             should_stop: Callable[[], bool] | None = None,
             on_progress: Callable[[BulkProgress], None] | None = None) -> BulkProgress:
-        """Draft pending products until none is left, `deadline` (time.monotonic()) passes or the job is
-        cancelled (in the store: `cancel` from another thread or process; or `should_stop()`)."""
+        """Draft pending products until none is left, `deadline` (time.monotonic()) passes, `limit` are done
+        or the job is cancelled (in the store: `cancel` from another thread or process; or `should_stop()`)."""
         job = self.store.get(job_id)
         progress = BulkProgress(job.total, job.finished, job.failed, job.finished)
         if job.status == CANCELLED:
             progress.cancelled = True
             return progress
-        pending = self.store.items(job_id, status=PENDING)
+        pending = self.store.items(job_id, status=PENDING)[:limit]
         if not pending:
             self._close(job_id, progress)
             return progress

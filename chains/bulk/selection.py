@@ -47,13 +47,13 @@ def select(catalog: Catalog, selection: Selection, *, query_limit: int) -> list[
         products = catalog.in_category(selection.text)
         if not products:
             raise InputError(f"No product's category contains “{selection.text}”.",
-                             hint="Check the spelling, or draft by a search (`--query`) or a file of SKUs.")
+                             hint="Check the spelling, or name the products by a search or a list of SKUs.")
         return [Pick(p.sku, p) for p in products]
     if selection.kind == "query":
         matches = [m for m in catalog.search(selection.text, limit=query_limit) if m.score >= CANDIDATE_SCORE]
         if not matches:
             raise InputError(f"No product plausibly matches “{selection.text}”.",
-                             hint="Use other words, a category (`--category`) or a file of SKUs.")
+                             hint="Use other words, or name the products by a category or a list of SKUs.")
         return [Pick(m.product.sku, m.product) for m in matches]
     found = catalog.get_many(list(selection.references))
     return [Pick(ref, found.get(ref), None if ref in found else f"No product with SKU “{ref}” in the catalog.")

@@ -6,7 +6,7 @@ import csv
 import io
 
 from bot.chat import TerminalChat
-from bot.engine.replies import ChoiceReply, DraftReply, ErrorReply, ExportReply, InfoReply
+from bot.engine.replies import BulkDoneReply, ChoiceReply, DraftReply, ErrorReply, ExportReply, InfoReply
 
 
 def test_a_terminal_conversation_survives_a_restart(make_services, sample_catalog, tmp_path):
@@ -74,3 +74,14 @@ def test_a_thumbs_up_reaction_is_recorded_through_the_engine(make_services, samp
     assert services_engine.react("C1", "999.000", "thumbs_up", "U9") is False
     kinds = [f.kind for f in services.drafts.feedback() if f.draft_id == draft.draft.draft_id]
     assert kinds == ["thumbs_up"]
+
+
+def test_a_bulk_job_in_the_terminal_runs_to_its_file(make_services, sample_catalog):
+    out = io.StringIO()
+    chat = TerminalChat(make_services(polish_budget_s=0), out=out, thread="t-bulk")
+    [done] = chat.say(f"bulk query {sample_catalog.products[0].title}")
+    assert isinstance(done, BulkDoneReply) and done.drafted >= 1 and done.path.is_file()
+    assert "Drafting" in out.getvalue() and f"File: {done.path}" in out.getvalue()
+    sku = next(csv.DictReader(done.path.open(encoding="utf-8")))["sku"]
+    [opened] = chat.say(sku)  # a SKU in the bulk job's thread opens its draft
+    assert isinstance(opened, DraftReply) and opened.draft.sku == sku and "bulk job" in opened.heading

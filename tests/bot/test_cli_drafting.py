@@ -32,19 +32,39 @@ def test_draft_refine_approve_json(home: Path) -> None:
     runner = CliRunner()
     draft = _json(runner.invoke(app, ["draft", XEROX_SKU, "--channel", "amazon", "--json"]))
     assert REQUIRED <= draft.keys()
-    assert draft["product"]["sku"] == XEROX_SKU and draft["version"] == 1
+    first = draft["first_draft"]
+    assert first["version"] == 1 and first["draft_id"] == draft["draft_id"]
+    assert draft["version"] == (2 if draft["polished"] else 1)  # the polish is stored only when it ranks higher
+    assert draft["scores"]["total"] >= first["scores"]["total"]
+    assert draft["product"]["sku"] == XEROX_SKU
     assert isinstance(draft["bullets"], list) and draft["bullets"]
     assert {"retrieve", "generate", "verify", "rank", "total"} <= draft["timings"].keys()
     assert {"grounding", "coverage", "style", "fluency", "total"} <= draft["scores"].keys()
     assert all(item["fact"].startswith(item["id"]) for item in draft["facts_used"])
 
     refined = _json(runner.invoke(app, ["refine", draft["draft_id"], "shorter", "--json"]))
-    assert (refined["draft_id"], refined["version"]) == (draft["draft_id"], 2)
+    assert (refined["draft_id"], refined["version"]) == (draft["draft_id"], draft["version"] + 1)
     size = lambda d: len(d["title"]) + sum(map(len, d["bullets"])) + len(d["description"])  # noqa: E731
     assert size(refined) < size(draft)
 
     approved = _json(runner.invoke(app, ["approve", draft["draft_id"], "--version", "1", "--json"]))
     assert approved == {"draft_id": draft["draft_id"], "version": 1, "approved": True}
+
+
+def test_no_polish_prints_the_first_draft_without_loading_the_model(home: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import generators.text.factory as factory
+
+    def refuse(settings):  # noqa: ANN001, ANN202
+        raise AssertionError("the language model was loaded")
+
+    monkeypatch.setattr(factory, "load_text_generator", refuse)
+    draft = _json(CliRunner().invoke(app, ["draft", XEROX_SKU, "--no-polish", "--json"]))
+    assert draft["version"] == 1 and draft["origin"] == "template" and draft["bullets"]
+    assert draft["timings"]["generate"] == 0.0
+    failed = CliRunner().invoke(app, ["draft", XEROX_SKU])  # without the flag the model is needed
+    assert isinstance(failed.exception, AssertionError)
+    assert "Xerox" in failed.stdout  # ... after the first draft was printed
 
 
 def test_user_errors_exit_with_a_message(home: Path) -> None:
@@ -68,6 +88,9 @@ def test_draft_prints_readable_copy(home: Path) -> None:
     result = CliRunner().invoke(app, ["draft", XEROX_SKU])
     assert result.exit_code == 0, result.output
     assert "Xerox" in result.stdout and "d-" in result.stdout
+    # the first draft, then the polished one (or a line saying the first one stands)
+    assert result.stdout.count(" v1 ") == 1
+    assert " v2 " in result.stdout or "first draft above stands" in result.stdout
 
 
 def test_eval_command_writes_reports(home: Path, tmp_path: Path, shared_data: Path) -> None:

@@ -77,3 +77,16 @@ def test_check_takes_the_pasted_copy_and_an_optional_product() -> None:
     named = parse("<@U123> check SKU B07XYZ: Line one.\nLine two: with a colon.", has_draft=False)
     assert (named.kind, named.reference, named.instruction) == ("check", "B07XYZ", "Line one.\nLine two: with a colon.")
     assert parse("check the facts for B07XYZ", has_draft=False).kind != "check"
+
+
+def test_bulk_cancel_and_approve_all():
+    intent = parse("bulk category Model Trains for amazon with polish", has_draft=False, brands=BRANDS)
+    assert (intent.kind, intent.reference, intent.selection, intent.channel, intent.polish) == (
+        "bulk", "Model Trains", "category", "amazon", True)
+    intent = parse("bulk wooden toys in the acme voice", has_draft=True, brands=BRANDS)
+    assert (intent.kind, intent.reference, intent.selection, intent.brand) == ("bulk", "wooden toys", None, "acme")
+    assert parse("bulk", has_draft=False).reference is None  # the products come in an attached CSV
+    assert [parse(t, has_draft=True).kind for t in ("cancel", "stop the bulk job", "Cancel!")] == ["cancel"] * 3
+    assert [parse(t, has_draft=True).kind for t in ("approve all", "approve all clean drafts")] == ["approve_all"] * 2
+    assert parse("approve", has_draft=True).kind == "approve"
+    assert parse("export amazon", has_draft=True).export_format == "amazon"

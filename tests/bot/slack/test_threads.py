@@ -1,4 +1,4 @@
-"""Thread behaviour over HTTP: the one-message fallback when chat streaming is unavailable, thumbs as
+"""Thread behaviour over HTTP: a draft as one message updated in place while it is polished, thumbs as
 feedback, the per-user limit and queue positions, allowlists, and the assistant panel."""
 
 from __future__ import annotations
@@ -9,21 +9,25 @@ from tests.slack_standin import TEAM_ID
 CHANNEL = "C0TEST"
 
 
-def test_without_chat_streaming_one_message_is_updated_at_most_once_per_interval(slack, make_services,
-                                                                                  sample_catalog):
-    slack.fail("chat.startStream", status=200, error="not_allowed_token_type", times=100)
-    with start_http_bot(slack, make_services, stream_update_interval_s=0.5) as bot:
+def test_a_draft_is_one_message_posted_at_once_then_updated_in_place(slack, make_services, sample_catalog):
+    """The first draft is posted, buttons and all, before the model polishes it; polishing progress and the
+    final draft update that same message, at most once per interval until the final one."""
+    with start_http_bot(slack, make_services, stream_update_interval_s=0.5, polish_budget_s=120) as bot:
         product = sample_catalog.products[3]
         _, ts = bot.sender.mention(f"draft {product.sku}")
-        slack.wait_for(lambda calls: any("Facts used" in a for a in final_answers(calls, CHANNEL, ts)), 90)
+        slack.wait_for(lambda calls: any("Polished" in a or "ranks higher" in a
+                                         for a in final_answers(calls, CHANNEL, ts)), 90)
         bot.wait_idle()
-        drafting = [c for c in slack.calls_to("chat.postMessage") if "Drafting" in str(c.args.get("text"))]
-        assert len(drafting) == 1 and drafting[0].args["thread_ts"] == ts
-        message_ts = drafting[0].response["ts"]
+        [posted] = [c for c in slack.calls_to("chat.postMessage")
+                    if c.args.get("thread_ts") == ts and "Facts used" in str(c.args.get("blocks"))]
+        first = str(posted.args["blocks"])
+        assert "Polishing with the language model… 0 of" in first and "copydesk_approve" in first
+        message_ts = posted.response["ts"]
         updates = [c for c in slack.calls_to("chat.update") if c.args["ts"] == message_ts]
-        assert "Facts used" in str(updates[-1].args.get("blocks"))  # the same message became the draft
-        streaming = updates[:-1]
-        gaps = [b.at - a.at for a, b in zip(streaming, streaming[1:])]
+        final = str(updates[-1].args.get("blocks"))
+        assert "Facts used" in final and ("Polished" in final or "ranks higher" in final)
+        throttled = [posted, *updates[:-1]]
+        gaps = [b.at - a.at for a, b in zip(throttled, throttled[1:])]
         assert all(gap >= 0.45 for gap in gaps), gaps
 
         # a thumbs-up on that message is feedback on the draft it shows

@@ -1,0 +1,119 @@
+"""Progressive drafts: the first draft (no language model, milliseconds) is shown at once; the model then
+polishes it within COPYDESK_POLISH_BUDGET_S, and the same message says how far it got and, at the end,
+shows the polished draft when it ranks higher (CopyChain.polish never makes a draft worse).
+
+Polishing stops early when the draft is approved (what was shown is what was approved), when someone asks
+for a newer version of it, or when the budget is spent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.engine.failures import error_reply
+from bot.engine.replies import DraftReply
+from bot.engine.turns import Progress
+from copydesk.domain import Draft
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from chains.drafting import DraftResult
+
+log = logging.getLogger("copydesk.bot")
+
+
+def parts(draft: Draft) -> int:
+    """The parts a polish may rewrite: the title, each bullet, the description."""
+    return 1 + len(draft.bullets) + (1 if draft.description else 0)
+
+
+def changed_parts(first: Draft, polished: Draft) -> int:
+    """How many of the first draft's parts the polished draft rewrote (compared as text, not as reported)."""
+    changed = int(first.title != polished.title) + int(first.description != polished.description)
+    changed += sum(1 for i, bullet in enumerate(first.bullets)
+                   if i >= len(polished.bullets) or polished.bullets[i] != bullet)
+    return changed
+
+
+class Polishing:
+    """The engine's polishing runs. A stop request (Approve, a newer version) reaches a run in this process
+    at once through an Event; a newer version made by another replica is seen in the draft store."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._stops: dict[str, tuple[threading.Event, list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def available(self) -> bool:
+        """Polishing runs only with the model already loaded: a request never waits for it."""
+        return self.services.settings.polish_budget_s > 0 and self.services.ready_text_generator() is not None
+
+    def waiting_note(self) -> str | None:
+        """Why a draft is a first draft only, when the model is still loading."""
+        if self.services.settings.polish_budget_s <= 0 or self.services.ready_text_generator() is not None:
+            return None
+        if self.services.model_loading is not None and self.services.model_loading.is_alive():
+            return "The language model is still loading: this is the first draft (ask again later for a polished one)."
+        return None
+
+    def stop(self, draft_id: str | None, reason: str) -> bool:
+        """Stop polishing this draft, if it is being polished here; True when a run was told."""
+        with self._lock:
+            found = self._stops.get(draft_id or "")
+        if found is None:
+            return False
+        event, reasons = found
+        reasons.append(reason)
+        event.set()
+        return True
+
+    def run(self, first: DraftResult, shown: DraftReply, progress: Progress, *, user: str | None
+            ) -> tuple[DraftResult, DraftReply]:
+        """Polish `first` (already shown as `shown`): (the result, the reply that replaces `shown`)."""
+        draft = first.draft
+        budget = self.services.settings.polish_budget_s
+        deadline = time.monotonic() + budget
+        event, reasons = threading.Event(), []
+        with self._lock:
+            self._stops[draft.draft_id or ""] = (event, reasons)
+
+        def should_stop() -> bool:
+            if event.is_set():
+                return True
+            if time.monotonic() > deadline:
+                reasons.append(f"Polishing stopped at its time budget ({budget:g} s): this is the first draft.")
+                return True
+            if draft.draft_id and self.services.drafts.get(draft.draft_id).version != draft.version:
+                reasons.append("A newer version was asked for, so polishing stopped.")
+                return True
+            return False
+
+        def on_part(done: int, total: int) -> None:
+            progress.draft(replace(shown, status=f"Polishing with the language model… {done} of {total} parts"))
+
+        total = parts(draft)
+        progress.draft(replace(shown, status=f"Polishing with the language model… 0 of {total} parts"))
+        try:
+            result = self.services.copy_chain.polish(first, budget_s=budget, user=user, on_part=on_part,
+                                                     should_stop=should_stop)
+        except Exception as error:  # noqa: BLE001 - the first draft stands; the failure is visible and logged
+            failure = error_reply(error, context=f"polishing {draft.draft_id}")
+            return first, replace(shown, status=f"Polishing failed ({failure.message} Reference: {failure.ref}); "
+                                                "this is the first draft.")
+        finally:
+            with self._lock:
+                self._stops.pop(draft.draft_id or "", None)
+        if result is first:
+            status = reasons[0] if reasons else "Polishing found nothing that ranks higher: this is the first draft."
+            return first, replace(shown, status=status)
+        polished = result.draft
+        reply = DraftReply(polished, result.product, result.facts, list(result.notes),
+                           heading=f"Draft {polished.draft_id} v{polished.version} (polished)",
+                           alternatives_left=len(result.alternatives),
+                           status=f"Polished: {changed_parts(draft, polished)} of {total} parts rewritten by the "
+                                  f"language model (it ranks higher than v{draft.version}).")
+        return result, reply
