@@ -25,11 +25,21 @@ class SourceRef(BaseModel):
 
 
 class RemovedText(BaseModel):
-    """Catalog text kept out of a product's facts, and why (e.g. instructions addressed to a model)."""
+    """Catalog text kept out of a product's facts, and why (e.g. instructions addressed to a model).
+
+    `kind` says which ingest step took it out: "instructions" withholds a whole field (retrieval/instructions.py;
+    the default, so products stored before the other kinds existed still load); the others are cleaning
+    (retrieval/cleaning): "markup" (HTML made plain text), "label" (a section heading such as "Product
+    Description"), "boilerplate" (seller or marketplace text), "condition" (condition words for new goods),
+    "repeat" (the same text a second time).
+    `rule` names the pattern that matched, so a wrong removal can be traced and reported.
+    """
 
     field: str  # "description", "attribute 'Colour'", ...
     text: str
     reason: str
+    kind: Literal["instructions", "markup", "label", "boilerplate", "condition", "repeat"] = "instructions"
+    rule: str | None = None
 
 
 class Product(BaseModel):

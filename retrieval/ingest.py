@@ -103,7 +103,8 @@ def ingest_products(collection: Any, embedder: Embedder, paths: list[Path], mapp
             first_seen[item.sku] = str(source)
             report.withheld += [RowProblem(file=source.file, line=source.row or 0,
                                            reason=f"SKU {item.sku}: {r.reason}; kept out of the facts")
-                                for r in item.removed]
+                                for r in item.removed if r.kind == "instructions"]
+            report.cleaned += any(r.kind != "instructions" for r in item.removed)
             yield item
 
     for batch in _batches(unique_products(), batch_size):

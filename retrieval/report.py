@@ -25,6 +25,7 @@ class IngestReport(BaseModel):
     errors: list[RowProblem] = Field(default_factory=list)
     duplicates: list[RowProblem] = Field(default_factory=list)
     withheld: list[RowProblem] = Field(default_factory=list)  # fields kept out of the facts (Product.removed)
+    cleaned: int = 0     # products with markup, labels or boilerplate taken out (Product.removed; `copydesk show`)
     notes: list[str] = Field(default_factory=list)
     seconds: float = 0.0
 
@@ -43,4 +44,6 @@ class IngestReport(BaseModel):
             parts.append(f"{len(self.errors)} bad rows")
         if self.withheld:
             parts.append(f"{len(self.withheld)} fields withheld (instructions addressed to a model)")
+        if self.cleaned:
+            parts.append(f"{self.cleaned} cleaned (markup, labels or seller boilerplate taken out)")
         return f"{self.kind}: " + ", ".join(parts) + f" in {self.seconds:.1f} s"

@@ -11,6 +11,7 @@ from bot.cli.common import console, err_console, load_settings, print_json
 from copydesk.errors import NotFoundError
 
 if TYPE_CHECKING:
+    from copydesk.domain import Product
     from retrieval.catalog import Catalog
     from retrieval.report import IngestReport
 
@@ -126,6 +127,18 @@ def show(
     if product.source:
         table.add_row("source", str(product.source))
     console.print(table)
+    _print_removed(product)
+
+
+def _print_removed(product: Product) -> None:
+    """What ingest took out of the catalog's text, and why, so that a wrong removal can be seen and reported
+    (by its rule). One line each, never wrapped or read as markup: the text is shown as it was."""
+    if not product.removed:
+        return
+    console.print("Removed at ingest (neither facts nor copy):", highlight=False)
+    for item in product.removed:
+        console.print(f"  {item.field} [{item.rule or item.kind}] {item.text!r}: {item.reason}",
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 def brands(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:

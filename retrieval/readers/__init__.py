@@ -13,6 +13,7 @@ from pathlib import Path
 
 from copydesk.domain import Product, SourceRef
 from copydesk.errors import InputError
+from retrieval.cleaning import clean_products
 from retrieval.instructions import screen
 from retrieval.readers import amazon, flipkart, icecat, shopify
 from retrieval.readers.base import RowError, csv_rows, sniff_text
@@ -53,10 +54,12 @@ def read_products(path: Path, mapping: ColumnMapping | None = None) -> Iterator[
     """Every record of `path` as a Product, or a RowError saying which line failed and why.
 
     Raises InputError at once for a file that cannot be read at all (missing, empty, binary, no header,
-    or columns that cannot be mapped to a SKU and a title). Fields holding instructions addressed to a
-    model are withheld (see retrieval.instructions); a title holding them makes the row a RowError.
+    or columns that cannot be mapped to a SKU and a title). Text is cleaned first (markup, labels, seller
+    boilerplate; see retrieval.cleaning), so markup cannot hide instructions from the screen. Fields holding
+    instructions addressed to a model are withheld (see retrieval.instructions); a title holding them makes
+    the row a RowError. Both record what they took out in `Product.removed`.
     """
-    return _screened(_reader(Path(path), mapping))
+    return _screened(clean_products(_reader(Path(path), mapping)))
 
 
 def _reader(path: Path, mapping: ColumnMapping | None) -> Iterator[ReadResult]:

@@ -14,8 +14,7 @@ from typing import Any
 
 from copydesk.domain import Product, SourceRef
 from copydesk.errors import InputError
-from retrieval.readers.base import (RowError, clean_text, csv_rows, format_number, json_lines, record_problem,
-                                    strip_html)
+from retrieval.readers.base import RowError, clean_text, csv_rows, format_number, json_lines, record_problem
 from retrieval.readers.mapping import FIELDS, ColumnMapping
 
 Record = dict[str, Any]
@@ -31,8 +30,7 @@ def _text(value: Any) -> str:
         return ", ".join(t for t in (_text(v) for v in value) if t)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items() if _text(v))
-    text = str(value)
-    return strip_html(text) if "<" in text and ">" in text else clean_text(text)
+    return clean_text(str(value))  # markup stays: retrieval.cleaning makes it text and records what it took out
 
 
 def _unmappable(path: Path, header: list[str], missing: list[str]) -> InputError:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from copydesk.domain import Product, SourceRef
-from retrieval.readers.base import RowError, clean_text, csv_rows, format_number, strip_html
+from retrieval.readers.base import RowError, clean_text, csv_rows, format_number
 
 SIGNATURE_COLUMNS = {"Handle", "Title", "Body (HTML)"}
 _PRODUCT_COLUMNS = ("Title", "Body (HTML)", "Vendor", "Type", "Product Category", "Tags",
@@ -77,7 +77,9 @@ def read_shopify(path: Path) -> Iterator[Product | RowError]:
             model=None,  # a handle is a URL slug, not a model number
             ean=[barcode] if barcode else [],
             attributes=attributes,
-            description=strip_html(parent.get("Body (HTML)") or "") or None,
+            # Kept as HTML: cleaning (retrieval.cleaning, run by read_products) makes it text with its
+            # paragraphs and lists, and records the markup it took out.
+            description=clean_text(parent.get("Body (HTML)")) or None,
             price=clean_text(row.get("Variant Price")) or None,
             source=SourceRef(file=file, row=line),
         )

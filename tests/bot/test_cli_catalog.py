@@ -36,6 +36,11 @@ def test_ingest_search_show_brands(runner: CliRunner) -> None:
     assert shown.exit_code == 0
     product = json.loads(shown.output)
     assert product["title"] == "Northwind 7-Port USB-C Hub" and product["attributes"]["Weight"] == "120 g"
+    # The body's HTML became text with its paragraphs, and `show` lists what ingest took out and why.
+    assert product["description"].startswith("Seven ports from one USB-C cable") and "\n\nAluminium" in product["description"]
+    assert [(r["kind"], r["text"]) for r in product["removed"]] == [("markup", "<p>")]
+    listed = runner.invoke(app, ["show", "NW-HUB-7"]).output.split("Removed at ingest", 1)[1]
+    assert "description [html] '<p>': HTML markup made plain text" in listed
 
     styles = runner.invoke(app, ["ingest", "styles", str(EXAMPLES_DIR / "brands" / "northwind"), "--brand", "northwind"])
     assert styles.exit_code == 0, styles.output
@@ -51,3 +56,4 @@ def test_unmappable_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> 
     assert "Ref, Label" in str(result.exception) and "--map" in str(result.exception)
     mapped = runner.invoke(app, ["ingest", "products", str(odd), "--map", "sku=Ref", "--map", "title=Label", "--json"])
     assert mapped.exit_code == 0 and json.loads(mapped.output)["added"] == 1
+

@@ -1,0 +1,107 @@
+"""Labels, seller and marketplace boilerplate and condition words come out of catalog text, each removal
+recorded on the product with its rule; product text that only looks similar stays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copydesk.domain import Product
+from retrieval.catalog import Catalog
+from retrieval.cleaning import clean_product, clean_text, rules
+
+
+def cleaned(text: str, title: str = "Wooden Market Stall") -> tuple[str, list[str]]:
+    result, removed = clean_text(text, "description", title)
+    return result, [r.rule or "" for r in removed]
+
+
+@pytest.mark.parametrize(("raw", "kept", "rule"), [
+    ("Product Description A colourful wooden stall. Suitable for children from three years. Box Contains "
+     "1 x Stall", "A colourful wooden stall. Suitable for children from three years.\n1 x Stall", "box-contains"),
+    ("Box Contains Includes lots of paper and 36 pipe cleaners", "Includes lots of paper and 36 pipe cleaners",
+     "box-contains"),
+    ("This Product: Arc de Triomphe in 3D, 120 pieces.", "Arc de Triomphe in 3D, 120 pieces.", "this-product"),
+    ("Colour Name:Brown display case Read your next book with four bookmarks.",
+     "Read your next book with four bookmarks.", "variation-name"),
+    ("Soft plush. Delivery Destinations: Visit the Delivery Destinations Help page to see where this item can be "
+     "delivered.", "Soft plush.", "delivery-destinations"),
+    ("Soft plush. Feedback Would you like to update product info or give feedback on images?", "Soft plush.",
+     "feedback"),
+    ("Soft plush. See our storefront for even more Party Toys! Hand wash only.", "Soft plush. Hand wash only.",
+     "cross-promotion"),
+    ("Bright LEDs. Trade enquiries welcome, ask for our dealer price list. Runs on 2 AA batteries.",
+     "Bright LEDs. Runs on 2 AA batteries.", "dealer-pitch"),
+    ("Gem mint condition. Includes the original card.", "Includes the original card.", "mint-condition"),
+    ("Brand new. Fun for all.", "Fun for all.", "brand-new"),
+    ("This is a brand new 25mm badge with a pin.", "This is a 25mm badge with a pin.", "brand-new"),
+    ("Condition: 100% Brand New Material: PVC", "Material: PVC", "condition-label"),
+])
+def test_each_kind_of_catalog_noise_goes(raw: str, kept: str, rule: str) -> None:
+    text, found = cleaned(raw)
+    assert text == kept
+    assert rule in found
+
+
+def test_a_flipkart_description_keeps_only_what_describes_the_product() -> None:
+    title = "Alfajr WQ18 Qibla Compass Digital Watch - For Men, Boys, Girls"
+    raw = (f"{title} - Buy {title} WQ18 Online at Rs.7495 in India Only at Flipkart.com. Qibla Compass, Light, "
+           "Azan Time Calculation - Great Discounts, Only Genuine Products, 30 Day Replacement Guarantee, "
+           "Free Shipping. Cash On Delivery!")
+    text, found = cleaned(raw, title)
+    assert text == "Qibla Compass, Light, Azan Time Calculation"
+    assert set(found) == {"buy-at-price", "marketplace-offers"}
+
+
+def test_a_repeated_paragraph_goes_once_whole_or_cut_short() -> None:
+    raw = "Top\nPrice: Rs. 699\nA stylish top in stripes with a V-neck.\nA stylish top in stripes with a V-n"
+    text, found = cleaned(raw, "Top")
+    assert text == "A stylish top in stripes with a V-neck."
+    assert found == ["title-heading", "price-line", "repeated-text"]
+
+
+@pytest.mark.parametrize("text", [
+    "Encounter brand new puzzlers and mini-games.",        # novel ones, not the goods' condition
+    "The case keeps your phone brand new, always.",
+    "This gift box contains six finger puppets.",            # a sentence, not Amazon's heading
+    "Free to play with friends; see the rules inside.",
+    "The ship can be dispatched on a mission in the game.",
+])
+def test_product_text_that_only_looks_like_noise_stays(text: str) -> None:
+    assert cleaned(text) == (text, [])
+
+
+def test_the_product_records_what_was_removed_where_and_why() -> None:
+    product = Product(sku="T1", title="Market Stall", description="Product Description A stall. <br>Brand new.",
+                      attributes={"Diagram": "<div><img src='x.gif'></div>", "Colour": "Red &amp; white"})
+    result = clean_product(product)
+    assert result.description == "A stall."
+    assert result.attributes == {"Colour": "Red & white"}  # an attribute left empty goes
+    removed = {(r.field, r.kind, r.rule): r.text for r in result.removed}
+    assert removed == {
+        ("description", "markup", "html"): "<br>",
+        ("description", "label", "product-description"): "Product Description",
+        ("description", "condition", "brand-new"): "Brand new",
+        ("attribute 'Diagram'", "markup", "html"): "<div> <img src='x.gif'>",
+    }
+    assert all(r.reason for r in result.removed)
+    assert clean_product(result) == result  # cleaning twice removes nothing more
+
+
+def test_every_rule_has_a_reason_and_a_kind() -> None:
+    ids = [rule.id for rule in rules()]
+    assert len(ids) == len(set(ids))
+    assert all(rule.reason and rule.kind in ("label", "boilerplate", "condition") for rule in rules())
+
+
+def test_removals_survive_the_store_and_ingest_counts_them(fake_catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text('sku,title,description\nS1,Stall,"Product Description A stall.<br>Brand new."\nS2,Apron,Red.\n',
+                    encoding="utf-8")
+    report = fake_catalog.ingest_products([path])
+    assert report.added == 2 and report.cleaned == 1 and not report.withheld and "1 cleaned" in report.summary()
+    stored = fake_catalog.get("S1")
+    assert stored is not None and stored.description == "A stall."
+    assert [(r.kind, r.rule) for r in stored.removed] == [("markup", "html"), ("label", "product-description"),
+                                                          ("condition", "brand-new")]
