@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 import yaml
 
@@ -23,7 +23,8 @@ from retrieval.cleaning.markup import has_markup, html_to_text
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 MAX_SENTENCE = 300  # a longer "sentence" is a run-on of several: only the match goes, not all of it
-MIN_REPEAT = 20     # shorter repeated lines ("- 1 x Die") may be meant
+MIN_WHOLE_REPEAT = 8  # a shorter line said twice ("- 1 x Die") may be meant
+MIN_CUT_REPEAT = 20    # a line cut short must be this long to be taken for the start of an earlier one
 _GAP = "\x00"       # where a span was taken out, until the text around it is joined again
 _BREAK = "\x01"     # where a heading was taken out: the text after it starts a new line
 _UNMARK = str.maketrans({_GAP: " ", _BREAK: " "})
@@ -32,6 +33,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]”’]*(?:\s+|(?=[A-Z]))|\n|\s(?=\d{1
 # A run of gaps with the separators around them ("Calculation - Great Discounts, ... Free Shipping.").
 _JOIN = re.compile(r"[ \t,;:|/–—-]*[\x00\x01](?:[ \t,;:|/–—.!?-]*[\x00\x01])*[ \t,;:|/–—-]*(?P<stop>[.!?]*)[ \t]*")
 _SPACES = re.compile(r"[ \t]+")
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s*")  # "2. " before a sentence: it goes with the sentence
 
 Item = TypeVar("Item")
 
@@ -44,6 +46,7 @@ class Rule:
     pattern: str
     scope: Literal["span", "sentence"] = "span"
     fields: Literal["description", "all"] = "description"
+    keep: dict[str, str] = field(default_factory=dict)  # group name -> attribute name
 
     def compiled(self, title: str) -> re.Pattern[str]:
         if "{title}" not in self.pattern:
@@ -63,6 +66,12 @@ def rules() -> tuple[Rule, ...]:
     return tuple(Rule(**entry) for entry in data["rules"])
 
 
+class Cleaned(NamedTuple):
+    text: str
+    removed: list[RemovedText]
+    kept: dict[str, str]  # attribute name -> value said only inside removed text (see `keep` in rules.yaml)
+
+
 def clean_products(items: Iterable[Item]) -> Iterator[Item]:
     """Every Product cleaned; anything else (a RowError) passed on as it is."""
     for item in items:
@@ -79,17 +88,20 @@ def clean_product(product: Product) -> Product:
             removed += found
             changes[field] = " ".join(text.split()) or (value if field == "title" else None)
     title = str(changes.get("title", product.title))
+    kept: dict[str, str] = {}
     if product.description:
-        text, found = clean_text(product.description, "description", title)
+        text, found, kept = clean_text(product.description, "description", title)
         removed += found
         if text != product.description:
             changes["description"] = text or None
     attributes: dict[str, str] = {}
     for name, value in product.attributes.items():
-        text, found = clean_text(value, f"attribute {name!r}", title, everywhere=False)
+        text, found, _ = clean_text(value, f"attribute {name!r}", title, everywhere=False)
         removed += found
         if text:
             attributes[name] = text
+    known = {_spelling(name) for name in attributes}
+    attributes |= {name: value for name, value in kept.items() if _spelling(name) not in known}
     if attributes != product.attributes:
         changes["attributes"] = attributes
     if not removed and not changes:
@@ -97,23 +109,29 @@ def clean_product(product: Product) -> Product:
     return product.model_copy(update={**changes, "removed": [*product.removed, *removed]})
 
 
-def clean_text(text: str, field: str, title: str, *, everywhere: bool = True) -> tuple[str, list[RemovedText]]:
-    """`text` without markup and without what the rules match, and a record of each removal.
-    everywhere=False (attribute values) applies only the rules marked `fields: all`, and keeps repeats."""
+def clean_text(text: str, field: str, title: str, *, everywhere: bool = True) -> Cleaned:
+    """`text` without markup and without what the rules match, a record of each removal, and the attribute
+    values said only inside removed text. everywhere=False (attribute values) applies only the rules marked
+    `fields: all`, and keeps repeats."""
     removed: list[RemovedText] = []
+    kept: dict[str, str] = {}
     text = text.translate(_UNMARK)  # the marks are control characters, never product text
     if has_markup(text):
         text, removed = _plain(text, field)
     for rule in rules():
         if everywhere or rule.fields == "all":
-            text, found = _apply(rule, rule.compiled(title), text, field)
+            text, found = _apply(rule, rule.compiled(title), text, field, kept)
             removed += found
     if any(r.kind != "markup" for r in removed):
         text = _join(text)
     if everywhere:
         text, found = _without_repeats(text, field)
         removed += found
-    return text, _unique(removed)
+    return Cleaned(text, _unique(removed), kept)
+
+
+def _spelling(name: str) -> str:
+    return name.casefold().replace("colour", "color")
 
 
 def _plain(text: str, field: str) -> tuple[str, list[RemovedText]]:
@@ -124,29 +142,41 @@ def _plain(text: str, field: str) -> tuple[str, list[RemovedText]]:
                                reason="HTML markup made plain text (line breaks, paragraphs and lists kept)")]
 
 
-def _apply(rule: Rule, pattern: re.Pattern[str], text: str, field: str) -> tuple[str, list[RemovedText]]:
-    spans: list[tuple[int, int]] = []
+def _apply(rule: Rule, pattern: re.Pattern[str], text: str, field: str,
+           kept: dict[str, str]) -> tuple[str, list[RemovedText]]:
+    spans: list[tuple[int, int, str]] = []
     ends = [m.end() for m in _SENTENCE_END.finditer(text)] if rule.scope == "sentence" else []
     for match in pattern.finditer(text):
         start, end = match.span("cut") if "cut" in pattern.groupindex and match.group("cut") else match.span()
         if rule.scope == "sentence":
-            i = bisect.bisect_right(ends, start)
-            first, last = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(text))
-            if last - first <= MAX_SENTENCE:
-                start, end = first, last
-        if end > start and not (spans and start < spans[-1][1]):
-            spans.append((start, end))
+            start, end = _sentence(ends, start, end, text)
+        if end <= start or (spans and start < spans[-1][1]):
+            continue
+        saved = {rule.keep[g]: " ".join(v.split()) for g in rule.keep if (v := match.group(g)) and v.strip()}
+        kept.update({name: value for name, value in saved.items() if name not in kept})
+        note = "; ".join(f"“{value}” kept as {name}" for name, value in saved.items())
+        spans.append((start, end, f"{rule.reason} ({note})" if note else rule.reason))
     if not spans:
         return text, []
-    removed = [RemovedText(field=field, text=" ".join(text[s:e].translate(_UNMARK).split()), reason=rule.reason,
-                           kind=rule.kind, rule=rule.id) for s, e in spans]
+    removed = [RemovedText(field=field, text=" ".join(text[s:e].translate(_UNMARK).split()), reason=why,
+                           kind=rule.kind, rule=rule.id) for s, e, why in spans]
     mark = _BREAK if rule.kind == "label" else _GAP
-    kept, at = [], 0
-    for start, end in spans:
-        kept += [text[at:start], mark]
+    parts, at = [], 0
+    for start, end, _ in spans:
+        parts += [text[at:start], mark]
         at = end
-    kept.append(text[at:])
-    return "".join(kept), [r for r in removed if r.text]
+    parts.append(text[at:])
+    return "".join(parts), [r for r in removed if r.text]
+
+
+def _sentence(ends: list[int], start: int, end: int, text: str) -> tuple[int, int]:
+    """The sentence around a match (with a list number such as "2." before it), or the match alone when
+    that "sentence" is a run-on longer than MAX_SENTENCE."""
+    i = bisect.bisect_right(ends, start)
+    first, last = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(text))
+    if i >= 2 and _LIST_NUMBER.fullmatch(text, ends[i - 2], first):
+        first = ends[i - 2]
+    return (first, last) if last - first <= MAX_SENTENCE else (start, end)
 
 
 def _join(text: str) -> str:
@@ -181,7 +211,8 @@ def _without_repeats(text: str, field: str) -> tuple[str, list[RemovedText]]:
     removed: list[RemovedText] = []
     for line in text.split("\n"):
         at = bisect.bisect_left(seen, line)
-        if len(line) >= MIN_REPEAT and at < len(seen) and seen[at].startswith(line):
+        whole = at < len(seen) and seen[at] == line and len(line) >= MIN_WHOLE_REPEAT
+        if whole or (len(line) >= MIN_CUT_REPEAT and at < len(seen) and seen[at].startswith(line)):
             removed.append(RemovedText(field=field, text=line, kind="repeat", rule="repeated-text",
                                        reason="the same text again, whole or cut short"))
             continue

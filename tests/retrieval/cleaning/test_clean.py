@@ -13,8 +13,8 @@ from retrieval.cleaning import clean_product, clean_text, rules
 
 
 def cleaned(text: str, title: str = "Wooden Market Stall") -> tuple[str, list[str]]:
-    result, removed = clean_text(text, "description", title)
-    return result, [r.rule or "" for r in removed]
+    result = clean_text(text, "description", title)
+    return result.text, [r.rule or "" for r in result.removed]
 
 
 @pytest.mark.parametrize(("raw", "kept", "rule"), [
@@ -52,6 +52,23 @@ def test_a_flipkart_description_keeps_only_what_describes_the_product() -> None:
     text, found = cleaned(raw, title)
     assert text == "Qibla Compass, Light, Azan Time Calculation"
     assert set(found) == {"buy-at-price", "marketplace-offers"}
+
+
+def test_a_colour_or_code_said_only_in_the_shop_line_is_kept_as_an_attribute() -> None:
+    title = "Allen Solly Girl's Gathered Dress"
+    raw = f"{title} - Buy Blue {title} - AS-1042 For Only Rs. 1599 Online in India. Shop Online For Apparels."
+    product = clean_product(Product(sku="F1", title=title, description=raw, attributes={"Fabric": "Cotton"}))
+    assert product.description is None
+    assert product.attributes == {"Fabric": "Cotton", "Colour": "Blue", "Style code": "AS-1042"}
+    assert "“Blue” kept as Colour" in product.removed[0].reason
+    known = clean_product(Product(sku="F2", title=title, description=raw, attributes={"Color": "Navy"}))
+    assert known.attributes == {"Color": "Navy", "Style code": "AS-1042"}  # the catalog's own colour stands
+
+
+def test_seller_terms_go_as_whole_sentences_with_their_list_numbers() -> None:
+    raw = ("It is foldable for storage. Free Shipping! You will enjoy FREE SHIPPING for this item. Return policy: "
+           "1. Buyer should return the item within 30 days. 2. Refund given as money back. Great game.")
+    assert cleaned(raw)[0] == "It is foldable for storage. Great game."
 
 
 def test_a_repeated_paragraph_goes_once_whole_or_cut_short() -> None:
