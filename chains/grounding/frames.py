@@ -178,8 +178,8 @@ def name_numbers(sentence: str, index: FactIndex) -> list[FrameClaim]:
         name, number = m.group("name"), m.group("number")
         if m.group("after") and m.group("after").lower() in unit_table():
             continue  # "Frozen 30 inch": a measure, judged as a quantity
-        if m.start() == 0 and stem(name) not in index.stem_facts:
-            continue  # "Holds 500 sheets": a capital that only starts the sentence
+        if m.start() == 0 and word_class(name) is not None:
+            continue  # "Holds 500 sheets", "Yields 30000 pages": a capital that only starts the sentence
         if any(re.search(rf"\b{re.escape(name)}\W*$", item.fact.value, re.IGNORECASE) for item in index.facts
                if set(_label_stems(item.fact.name)) & _label_synonyms()[stem("brand")]):
             continue  # "Just Cards 20 Cameos": the brand ("Just Cards") ends, the number starts the title
