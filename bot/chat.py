@@ -29,7 +29,7 @@ class TerminalProgress:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.streaming = False
-        self.shown_draft = False
+        self.shown: list[DraftReply] = []  # drafts already printed (the engine returns the first one too)
         self.progress_at = 0.0
 
     def status(self, text: str) -> None:
@@ -49,10 +49,10 @@ class TerminalProgress:
             self.out.write("\n")
         self.out.flush()
 
-    def draft(self, reply: DraftReply) -> None:
-        """The first draft is printed once; polishing progress follows as status lines, the final draft last."""
-        if not self.shown_draft:
-            self.shown_draft = True
+    def draft(self, reply: DraftReply, *, final: bool = False) -> None:
+        """The first draft in full, polishing progress as status lines, then the final draft in full."""
+        if final or not self.shown:
+            self.shown.append(reply)
             self.out.write(render_text(reply) + "\n\n")
         elif reply.status:
             self.out.write(f"… {reply.status}\n")
@@ -93,8 +93,9 @@ class TerminalChat:
             while not (step := self.engine.bulk_step(started.job_id, progress)).finished:
                 pass
             replies += step.replies
+        self.engine.polishing.wait_idle()  # a terminal turn ends with its polished draft
         progress.end()
-        for reply in replies:
+        for reply in [r for r in replies if not any(r is shown for shown in progress.shown)]:
             if isinstance(reply, ImageReply):
                 path = self.image_dir / reply.filename
                 path.write_bytes(reply.png)

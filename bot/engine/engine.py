@@ -27,7 +27,7 @@ from bot.engine.replies import (
     DraftReply, ExportReply, FactsReply, ImageReply, InfoReply, Reply,
 )
 from bot.engine.turns import NoProgress, Press, Progress, Turn
-from chains.drafting import refine_draft
+from chains.drafting import DraftResult, refine_draft
 from chains.grounding import check_copy
 from copydesk.state.threads import BotState, ThreadState
 from copydesk.domain import Draft, Feedback, Product
@@ -164,15 +164,18 @@ class ConversationEngine:
             shown.notes += [note for note in [self.polishing.waiting_note()] if note]
             return [shown]
         self.state.save_thread(thread)  # a button or a reply while it is polished finds this draft
-        result, final = self.polishing.run(first, shown, progress, user=turn.user)
-        fresh = self.state.thread(thread.thread_key)  # a press while polishing may have moved the thread on
-        if fresh is not None:
-            vars(thread).update(vars(fresh))
-        if result is not first and thread.draft_id == first.draft.draft_id \
-                and thread.draft_version == first.draft.version:
-            thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
-            self._remember_draft(thread, result.draft)
-        return [final]
+        return [self.polishing.start(first, shown, progress, user=turn.user,
+                                     on_result=lambda result: self._polished(thread.thread_key, first, result))]
+
+    def _polished(self, thread_key: str, first: DraftResult, result: DraftResult) -> None:
+        """A polish that ranked higher becomes the thread's draft, unless the thread has moved on meanwhile."""
+        thread = self.state.thread(thread_key)
+        if result is first or thread is None or (thread.draft_id, thread.draft_version) != (
+                first.draft.draft_id, first.draft.version):
+            return
+        thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
+        self._remember_draft(thread, result.draft)
+        self.state.save_thread(thread)
 
     def _refine(self, intent: Intent, thread: ThreadState, turn: Turn, progress: Progress) -> list[Reply]:
         self._apply_settings(thread, intent)

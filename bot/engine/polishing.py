@@ -1,9 +1,12 @@
 """Progressive drafts: the first draft (no language model, milliseconds) is shown at once; the model then
-polishes it within COPYDESK_POLISH_BUDGET_S, and the same message says how far it got and, at the end,
-shows the polished draft when it ranks higher (CopyChain.polish never makes a draft worse).
+polishes it within COPYDESK_POLISH_BUDGET_S on this process's polishing lane, and the same message says how
+far it got and, at the end, shows the polished draft when it ranks higher (CopyChain.polish never makes a
+draft worse).
 
-Polishing stops early when the draft is approved (what was shown is what was approved), when someone asks
-for a newer version of it, or when the budget is spent.
+One lane, one polish at a time: the one model instance runs one generation at a time anyway, and a polish
+waiting for it must not hold a request worker (a draft asked for meanwhile would queue behind it). Time
+spent waiting in the lane counts against the budget. Polishing stops early when the draft is approved
+(what was shown is what was approved), when someone asks for a newer version of it, or at the budget.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -26,17 +31,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("copydesk.bot")
 
 
+def _pieces(draft: Draft) -> list[str]:
+    """A draft's parts: the title, each bullet, each paragraph of the description (the units a polish rewrites)."""
+    return [draft.title, *draft.bullets, *(p for p in draft.description.splitlines() if p.strip())]
+
+
 def parts(draft: Draft) -> int:
-    """The parts a polish may rewrite: the title, each bullet, the description."""
-    return 1 + len(draft.bullets) + (1 if draft.description else 0)
+    return len(_pieces(draft))
 
 
 def changed_parts(first: Draft, polished: Draft) -> int:
     """How many of the first draft's parts the polished draft rewrote (compared as text, not as reported)."""
-    changed = int(first.title != polished.title) + int(first.description != polished.description)
-    changed += sum(1 for i, bullet in enumerate(first.bullets)
-                   if i >= len(polished.bullets) or polished.bullets[i] != bullet)
-    return changed
+    before, after = _pieces(first), _pieces(polished)
+    return sum(1 for i, piece in enumerate(before) if i >= len(after) or after[i] != piece)
 
 
 class Polishing:
@@ -47,6 +54,8 @@ class Polishing:
         self.services = services
         self._stops: dict[str, tuple[threading.Event, list[str]]] = {}
         self._lock = threading.Lock()
+        self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-polish")
+        self._running: set[Future] = set()
 
     def available(self) -> bool:
         """Polishing runs only with the model already loaded: a request never waits for it."""
@@ -71,15 +80,52 @@ class Polishing:
         event.set()
         return True
 
-    def run(self, first: DraftResult, shown: DraftReply, progress: Progress, *, user: str | None
-            ) -> tuple[DraftResult, DraftReply]:
-        """Polish `first` (already shown as `shown`): (the result, the reply that replaces `shown`)."""
-        draft = first.draft
-        budget = self.services.settings.polish_budget_s
-        deadline = time.monotonic() + budget
+    def start(self, first: DraftResult, shown: DraftReply, progress: Progress, *, user: str | None,
+              on_result: Callable[[DraftResult], None]) -> DraftReply:
+        """Show `shown` now and polish it on the lane; the final reply goes to `progress.draft(..., final=True)`
+        and the result to `on_result`. Returns the reply as shown (status: waiting for the model)."""
+        deadline = time.monotonic() + self.services.settings.polish_budget_s
         event, reasons = threading.Event(), []
         with self._lock:
-            self._stops[draft.draft_id or ""] = (event, reasons)
+            self._stops[first.draft.draft_id or ""] = (event, reasons)
+        shown = replace(shown, status="Polishing with the language model shortly: this first draft is ready to use.")
+        progress.draft(shown)
+
+        def polish() -> None:
+            try:
+                result, final = self._run(first, shown, progress, user, deadline, event, reasons)
+                on_result(result)
+            except Exception as error:  # noqa: BLE001 - the first draft stands; the failure is visible and logged
+                failure = error_reply(error, context=f"polishing {first.draft.draft_id}")
+                final = replace(shown, status=f"Polishing failed ({failure.message} Reference: {failure.ref}); "
+                                              "this is the first draft.")
+            finally:
+                with self._lock:
+                    self._stops.pop(first.draft.draft_id or "", None)
+            progress.draft(final, final=True)
+
+        future = self._lane.submit(polish)
+        with self._lock:
+            self._running.add(future)
+        future.add_done_callback(self._finished)
+        return shown
+
+    def wait_idle(self, timeout: float = 600.0) -> bool:
+        """Until every polish started here has ended (the terminal chat, tests and benchmarks)."""
+        with self._lock:
+            pending = list(self._running)
+        done, not_done = wait(pending, timeout=timeout)
+        return not not_done
+
+    def _finished(self, future: Future) -> None:
+        with self._lock:
+            self._running.discard(future)
+
+    def _run(self, first: DraftResult, shown: DraftReply, progress: Progress, user: str | None, deadline: float,
+             event: threading.Event, reasons: list[str]) -> tuple[DraftResult, DraftReply]:
+        """Polish `first` (shown as `shown`): (the result, the reply that replaces `shown`)."""
+        draft = first.draft
+        budget = self.services.settings.polish_budget_s
 
         def should_stop() -> bool:
             if event.is_set():
@@ -96,17 +142,8 @@ class Polishing:
             progress.draft(replace(shown, status=f"Polishing with the language model… {done} of {total} parts"))
 
         total = parts(draft)
-        progress.draft(replace(shown, status=f"Polishing with the language model… 0 of {total} parts"))
-        try:
-            result = self.services.copy_chain.polish(first, budget_s=budget, user=user, on_part=on_part,
-                                                     should_stop=should_stop)
-        except Exception as error:  # noqa: BLE001 - the first draft stands; the failure is visible and logged
-            failure = error_reply(error, context=f"polishing {draft.draft_id}")
-            return first, replace(shown, status=f"Polishing failed ({failure.message} Reference: {failure.ref}); "
-                                                "this is the first draft.")
-        finally:
-            with self._lock:
-                self._stops.pop(draft.draft_id or "", None)
+        result = self.services.copy_chain.polish(first, budget_s=budget, user=user, on_part=on_part,
+                                                 should_stop=should_stop)
         if result is first:
             status = reasons[0] if reasons else "Polishing found nothing that ranks higher: this is the first draft."
             return first, replace(shown, status=status)

@@ -46,9 +46,10 @@ class Progress(Protocol):
     def step(self, done: int, total: int) -> None:
         """Image progress: step `done` of `total`."""
 
-    def draft(self, reply: DraftReply) -> None:
-        """Show a draft now, before the work on it is over (a first draft while it is polished). Later calls and
-        the final DraftReply update the same message in place, where the transport can."""
+    def draft(self, reply: DraftReply, *, final: bool = False) -> None:
+        """Show a draft now, before the work on it is over (a first draft while it is polished); later calls
+        update the same message in place, where the transport can, at most once per interval. `final`: the
+        last one (the polish is over), always shown; it may come from another thread after the turn ended."""
 
     def progress(self, text: str, *, force: bool = False) -> None:
         """One progress line kept in place (a bulk job's "drafted 120 of 1,000"), updated at most once per
@@ -65,7 +66,7 @@ class NoProgress:
     def step(self, done: int, total: int) -> None:
         pass
 
-    def draft(self, reply: DraftReply) -> None:
+    def draft(self, reply: DraftReply, *, final: bool = False) -> None:
         pass
 
     def progress(self, text: str, *, force: bool = False) -> None:

@@ -60,6 +60,7 @@ class SlackThread:
         self._progress_text = ""
         self._last_progress = 0.0
         self._shown_ts: str | None = None  # a draft shown before its work was over (progressive drafts)
+        self._shown_ref: tuple[str | None, int] | None = None  # (draft id, version) first shown there
         self._last_shown = 0.0
 
     # --- Progress (called from the engine while it works) ------------------------------------
@@ -80,9 +81,9 @@ class SlackThread:
     def step(self, done: int, total: int) -> None:
         self.progress(f":art: Rendering the image… step {done} of {total}", force=done >= total)
 
-    def draft(self, reply: DraftReply) -> None:
-        """Post the draft now, buttons and all; later calls update that message at most once per interval, and
-        `deliver` puts the final draft in its place."""
+    def draft(self, reply: DraftReply, *, final: bool = False) -> None:
+        """Post the draft now, buttons and all; later calls update that message at most once per interval, the
+        final one always (polishing runs on after the turn, so this may come from the polishing lane)."""
         message = next((p for p in render(reply) if isinstance(p, SlackMessage)), None)
         if message is None:
             return
@@ -90,10 +91,12 @@ class SlackThread:
             now = time.monotonic()
             if self._shown_ts is None:
                 self._shown_ts = self.post(message)
+                self._shown_ref = (reply.draft.draft_id, reply.draft.version)
                 self._last_shown = now
-            elif now - self._last_shown >= self.interval_s:
+            elif final or now - self._last_shown >= self.interval_s:
                 self.client.chat_update(channel=self.channel, ts=self._shown_ts, text=message.text,
                                         blocks=message.blocks or None)
+                self._remember(message, self._shown_ts)
                 self._last_shown = now
 
     @property
@@ -137,12 +140,10 @@ class SlackThread:
         first = next((p for p in parts if isinstance(p, SlackMessage)), None)
         with self._lock:
             consumed = self._finish_stream(first)
-            if consumed is None and self._shown_ts is not None and replies and isinstance(replies[0], DraftReply):
-                # the final draft takes the place of the one shown while it was polished
+            if consumed is None and self._shown_ts is not None and replies and isinstance(replies[0], DraftReply) \
+                    and (replies[0].draft.draft_id, replies[0].draft.version) == self._shown_ref:
+                # already in the thread: posted by `draft`, and being polished in place from the lane
                 consumed = next(p for p in rendered[0] if isinstance(p, SlackMessage))
-                self.client.chat_update(channel=self.channel, ts=self._shown_ts, text=consumed.text,
-                                        blocks=consumed.blocks or None)
-                self._remember(consumed, self._shown_ts)
         for part in parts:
             if part is consumed:
                 continue

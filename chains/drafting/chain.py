@@ -86,7 +86,7 @@ class CopyChain:
         asked between parts, True ends polishing and returns `first` unchanged (Approve pressed, budget spent)."""
         if self.generator is None or (should_stop and should_stop()):
             return first
-        total = 1 + len(first.draft.bullets) + (1 if first.draft.description else 0)
+        total = 1 + len(first.draft.bullets) + len([p for p in first.draft.description.splitlines() if p.strip()])
         if on_part:
             on_part(0, total)
         polished = self.compose(first.product, brand=first.draft.brand, channel=first.draft.channel,

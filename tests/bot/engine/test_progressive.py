@@ -15,11 +15,13 @@ from copydesk.state.threads import BotState
 
 
 class Recorder:
-    """The engine's Progress: keeps every draft it was shown, in order."""
+    """The engine's Progress: keeps every draft it was shown, in order, and the final one."""
 
     def __init__(self) -> None:
         self.drafts: list[DraftReply] = []
         self.first_shown = threading.Event()
+        self.final: DraftReply | None = None
+        self.polished = threading.Event()
 
     def status(self, text: str) -> None:
         pass
@@ -33,9 +35,17 @@ class Recorder:
     def progress(self, text: str, *, force: bool = False) -> None:
         pass
 
-    def draft(self, reply: DraftReply) -> None:
+    def draft(self, reply: DraftReply, *, final: bool = False) -> None:
         self.drafts.append(reply)
         self.first_shown.set()
+        if final:
+            self.final = reply
+            self.polished.set()
+
+    def wait_final(self) -> DraftReply:
+        assert self.polished.wait(120), "the polish never ended"
+        assert self.final is not None
+        return self.final
 
 
 class HeldGenerator:
@@ -62,18 +72,18 @@ def test_the_first_draft_is_shown_then_the_polish_takes_its_place_only_if_it_ran
     services = make_services(polish_budget_s=120)
     product = sample_catalog.products[0]
     progress = Recorder()
-    [final] = _engine(services).handle(Turn("t:1", "U1", f"draft {product.sku}", "C1"), progress)
-    first = progress.drafts[0]
-    assert first.draft.version == 1 and first.draft.origin == "template" and first.draft.bullets
-    assert first.status.startswith("Polishing with the language model… 0 of ")
-    assert [d.draft.version for d in progress.drafts] == [1] * len(progress.drafts)  # updates of the same draft
-    assert isinstance(final, DraftReply) and final.draft.draft_id == first.draft.draft_id
-    versions = services.drafts.versions(first.draft.draft_id)
+    [shown] = _engine(services).handle(Turn("t:1", "U1", f"draft {product.sku}", "C1"), progress)
+    assert progress.drafts[0] is shown and "ready to use" in shown.status  # shown before the model ran
+    assert shown.draft.version == 1 and shown.draft.origin == "template" and shown.draft.bullets
+    final = progress.wait_final()
+    assert all(d.draft.version == 1 for d in progress.drafts[:-1])  # updates of the same first draft
+    assert final.draft.draft_id == shown.draft.draft_id
+    versions = services.drafts.versions(shown.draft.draft_id)
     if final.draft.version == 2:  # the polish ranked higher: stored as the next version
-        assert final.status.startswith("Polished: ") and final.draft.scores.total > first.draft.scores.total
+        assert final.status.startswith("Polished: ") and final.draft.scores.total > shown.draft.scores.total
         assert [v.version for v in versions] == [1, 2] and versions[1].instruction == "polish"
     else:
-        assert final.draft == first.draft and "nothing that ranks higher" in final.status
+        assert final.draft == shown.draft and "nothing that ranks higher" in final.status
         assert [v.version for v in versions] == [1]
 
 
@@ -82,21 +92,29 @@ def test_approve_while_polishing_approves_what_is_shown_and_stops_the_polish(mak
     services = make_services(polish_budget_s=120)
     held = HeldGenerator(tiny_generator)
     services.__dict__["text_generator"] = held
-    engine = _engine(services)
-    progress, answers = Recorder(), []
-    worker = threading.Thread(target=lambda: answers.extend(
-        engine.handle(Turn("t:2", "U1", f"draft {sample_catalog.products[1].sku}", "C1"), progress)))
-    worker.start()
-    assert progress.first_shown.wait(60)
-    first = progress.drafts[0].draft
+    engine, progress = _engine(services), Recorder()
+    [shown] = engine.handle(Turn("t:2", "U1", f"draft {sample_catalog.products[1].sku}", "C1"), progress)
+    first = shown.draft  # the turn is over; the polish waits for the (held) model on the lane
     [approved] = engine.press(Press("t:2", "U2", ACTION_APPROVE, f"{first.draft_id}:1", "C1"))
     assert isinstance(approved, InfoReply) and f"Approved {first.draft_id} v1" in approved.text
     held.release.set()
-    worker.join(60)
-    [final] = answers
+    final = progress.wait_final()
     assert final.draft == first and "Approved v1 while it was polished" in final.status
     assert [v.version for v in services.drafts.versions(first.draft_id)] == [1]  # no polished version after it
     assert [(d.draft_id, d.version) for d in services.drafts.approved()] == [(first.draft_id, 1)]
+
+
+def test_a_draft_asked_while_another_is_polished_does_not_wait_for_the_polish(make_services, sample_catalog,
+                                                                              tiny_generator):
+    services = make_services(polish_budget_s=120)
+    held = HeldGenerator(tiny_generator)
+    services.__dict__["text_generator"] = held
+    engine = _engine(services)
+    engine.handle(Turn("t:6", "U1", f"draft {sample_catalog.products[0].sku}", "C1"), Recorder())
+    [second] = engine.handle(Turn("t:7", "U2", f"draft {sample_catalog.products[1].sku}", "C1"), Recorder())
+    assert second.draft.version == 1 and second.draft.sku == sample_catalog.products[1].sku  # the model is held
+    held.release.set()
+    assert engine.polishing.wait_idle(120)
 
 
 def test_while_the_model_loads_a_draft_is_a_first_draft_and_does_not_wait(make_services, sample_catalog,
@@ -121,8 +139,8 @@ def test_while_the_model_loads_a_draft_is_a_first_draft_and_does_not_wait(make_s
     loading.set()
     services.model_loading.join(30)
     assert services.copy_chain.generator is tiny_generator  # loaded once, handed to the chain
-    [polished] = engine.handle(Turn("t:3", "U1", f"draft {sample_catalog.products[2].sku}", "C1"), progress)
-    assert progress.drafts and "Polishing" in progress.drafts[0].status and polished.status
+    engine.handle(Turn("t:3", "U1", f"draft {sample_catalog.products[2].sku}", "C1"), progress)
+    assert "ready to use" in progress.drafts[0].status and progress.wait_final().status
 
 
 @pytest.mark.parametrize("which", ["sku", "ean"])

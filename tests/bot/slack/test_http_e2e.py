@@ -4,6 +4,7 @@ the REAL chains with the tiny model and a catalog of real rows."""
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from retrieval.facts import facts_for
@@ -18,9 +19,15 @@ def _answers(bot, thread_ts: str, count: int = 1, timeout: float = 60) -> list[s
 
 
 def _drafts(bot, thread_ts: str, count: int = 1, timeout: float = 60) -> list[str]:
-    """The finished draft messages in the thread (they carry the "Facts used" context)."""
+    """The draft messages in the thread (they carry the "Facts used" context), one per draft version: a first
+    draft posted at once and updated in place when its polish ends counts once, as its latest text."""
     def drafts(calls) -> list[str]:
-        return [a for a in final_answers(calls, CHANNEL, thread_ts) if "Facts used" in a]
+        latest: dict[str, str] = {}
+        for answer in final_answers(calls, CHANNEL, thread_ts):
+            heading = re.search(r"Draft d-\w+ v\d+", answer)
+            if heading and "Facts used" in answer:
+                latest[heading.group()] = answer
+        return list(latest.values())
 
     bot.slack.wait_for(lambda calls: len(drafts(calls)) >= count, timeout)
     return drafts(list(bot.slack.calls))

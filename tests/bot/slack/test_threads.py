@@ -21,7 +21,7 @@ def test_a_draft_is_one_message_posted_at_once_then_updated_in_place(slack, make
         [posted] = [c for c in slack.calls_to("chat.postMessage")
                     if c.args.get("thread_ts") == ts and "Facts used" in str(c.args.get("blocks"))]
         first = str(posted.args["blocks"])
-        assert "Polishing with the language model… 0 of" in first and "copydesk_approve" in first
+        assert "Polishing with the language model shortly" in first and "copydesk_approve" in first
         message_ts = posted.response["ts"]
         updates = [c for c in slack.calls_to("chat.update") if c.args["ts"] == message_ts]
         final = str(updates[-1].args.get("blocks"))
