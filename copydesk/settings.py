@@ -42,7 +42,7 @@ class Settings(BaseSettings):
                           "(unset: an in-process pool)")
     broker_prefix: str = Field("", description="Prefix of every broker key (several deployments on one Redis)")
     job_visibility_timeout_s: int = Field(
-        600, ge=5, description="Seconds before a job a worker took but never acknowledged (the worker died) is "
+        120, ge=5, description="Seconds before a job a worker took but never acknowledged (the worker died) is "
                                "handed to another; a job still running then is not run twice")
 
     # --- embeddings ----------------------------------------------------------

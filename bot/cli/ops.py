@@ -13,8 +13,8 @@ from copydesk.errors import ConfigError
 
 
 def worker(
-    queues: str = typer.Option("copy,image", "--queues", "-Q",
-                               help="Queues to serve, most urgent first: copy, image, bulk"),
+    queues: str = typer.Option("copy,image,bulk", "--queues", "-Q",
+                               help="Queues to serve, taken in this order: copy, image, bulk"),
     concurrency: int = typer.Option(0, "--concurrency", "-c", help="Jobs at once (0: COPYDESK_WORKERS)"),
 ) -> None:
     """Run jobs from the queue (needs COPYDESK_BROKER_URL): loads the models once, then drafts and renders."""

@@ -31,6 +31,7 @@ def _doctor(monkeypatch: pytest.MonkeyPatch, tmp_path, **env: str) -> tuple[int,
 
 
 def test_doctor_on_the_default_set_up_needs_no_service(monkeypatch, tmp_path):
+    monkeypatch.delenv("COPYDESK_DATABASE_URL", raising=False)  # a run on PostgreSQL sets it for every test
     code, lines = _doctor(monkeypatch, tmp_path)
     assert code == 0, lines
     assert lines[0].startswith("ok   database: SQLite at ")
