@@ -122,7 +122,7 @@ class StyleGuide(BaseModel):
 class ProductMatch(BaseModel):
     product: Product
     score: float
-    matched_on: Literal["sku", "ean", "model", "title", "semantic"]
+    matched_on: Literal["sku", "ean", "model", "title", "brand", "semantic"]
 
 
 class Resolution(BaseModel):
@@ -214,4 +214,5 @@ class Feedback(BaseModel):
     kind: Literal["approve", "edit", "regenerate", "thumbs_up", "thumbs_down"]
     user: str | None = None
     text: str | None = None  # the edited final copy, for kind="edit"
+    excluded: str | None = None  # why it is kept out of training data (an edit with claims the catalog lacks)
     created_at: datetime = Field(default_factory=utcnow)

@@ -88,6 +88,9 @@ def exact_lookups(collection: Any, reference: str) -> Resolution | None:
     if _EAN.match(reference.replace(" ", "")):
         steps.append(({"eans": {"$contains": reference.replace(" ", "")}}, "ean"))
     steps += [({"model_key": key}, "model"), ({"title_key": key}, "title")]
+    # A brand name alone ("Hornby") means one of that brand's products: say which, rather than let the
+    # semantic scores of its titles decide (they shift with every cleaned title).
+    steps.append(({"brand": reference.strip()}, "brand"))
     for where, matched_on in steps:
         decided = _decide(reference, _exact(collection, where, matched_on))
         if decided:
