@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     workers: int = Field(4, ge=1, le=64, description="Worker threads doing drafts and images")
     user_queue_limit: int = Field(3, ge=1, le=100, description="Requests one user may have waiting at once")
     stream_update_interval_s: float = Field(1.0, ge=0.2, description="Seconds between message updates while streaming")
+    event_retake_s: float = Field(
+        60.0, ge=0.5, description="Seconds after which Slack's retry of a request that was taken and never answered "
+                                  "(its process died) is answered again")
 
     log_level: str = Field("INFO", description="Logging level")
 

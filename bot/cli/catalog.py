@@ -37,11 +37,20 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     console.print(report.summary(), highlight=False)
     for note in report.notes:
         console.print(f"note: {note}", highlight=False)
-    for label, problems in (("duplicate", report.duplicates), ("bad row", report.errors)):
+    for label, problems in (("duplicate", report.duplicates), ("bad row", report.errors),
+                            ("withheld", report.withheld)):
         for problem in problems[:20]:
             err_console.print(f"{label}: {problem}", highlight=False, markup=False)
         if len(problems) > 20:
             err_console.print(f"... and {len(problems) - 20} more {label}s (use --json for all)", highlight=False)
+
+
+def _exit_unless_complete(report: IngestReport) -> None:
+    """Ingest exits 1 when anything was left out (bad rows, duplicates, withheld fields): a script that loads a
+    catalog must not take a partial load for a whole one. The rows that could be read are in."""
+    if not report.complete:
+        err_console.print("ingest incomplete: the rows above were left out (the others went in).", highlight=False)
+        raise typer.Exit(1)
 
 
 @ingest_app.command("products")
@@ -57,6 +66,7 @@ def ingest_products(
     mapping = ColumnMapping.parse(maps, mapping_file) if (maps or mapping_file) else None
     report = _open_catalog().ingest_products(files, mapping, progress=not as_json)
     _print_report(report, as_json)
+    _exit_unless_complete(report)
 
 
 @ingest_app.command("styles")
@@ -66,7 +76,9 @@ def ingest_styles(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON"),
 ) -> None:
     """Read a brand style guide: rules from YAML front matter, text chunked by heading."""
-    _print_report(_open_catalog().ingest_styles(path, brand), as_json)
+    report = _open_catalog().ingest_styles(path, brand)
+    _print_report(report, as_json)
+    _exit_unless_complete(report)
 
 
 def search(

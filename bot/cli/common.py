@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from copydesk.errors import ConfigError
 from copydesk.settings import Settings
@@ -29,5 +30,6 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    # soft_wrap: the message stays one line however narrow the terminal (or a log file) is
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise SystemExit(code)

@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Assistant, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 )
@@ -23,21 +24,47 @@ from bot.slack.bot import SlackBot, Where
 from bot.slack.pool import JobRunner
 from copydesk.state.threads import BotState
 from copydesk.errors import ConfigError
+from copydesk.redact import Redactor
 from copydesk.settings import Settings
 
 log = logging.getLogger("copydesk.bot")
 
 
+class RedactingWebClient(WebClient):
+    """A WebClient that masks configured secrets (and anything shaped like a token or a URL password) in every
+    argument it sends: whatever a message, a block, a stream chunk or an error text says, no secret reaches
+    Slack. Every Web API method goes through `api_call`."""
+
+    def __init__(self, *args: Any, redactor: Redactor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.redactor = redactor
+
+    def api_call(self, api_method: str, *, data: dict | None = None, params: dict | None = None,
+                 json: dict | None = None, **kwargs: Any) -> Any:
+        return super().api_call(api_method, data=self._masked(data), params=self._masked(params),
+                                json=self._masked(json), **kwargs)
+
+    def _masked(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.redactor(value)
+        if isinstance(value, dict):
+            return {key: self._masked(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._masked(item) for item in value]
+        return value
+
+
 def web_client(settings: Settings) -> WebClient:
-    """The one Web API client: SLACK_API_URL as base, retrying 429 (Retry-After), 5xx and dropped connections."""
+    """The one Web API client: SLACK_API_URL as base, retrying 429 (Retry-After), 5xx and dropped connections,
+    secrets masked in what it sends."""
     if settings.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set.",
                           hint="Create the app from manifest.yml, install it, and export its xoxb- token.")
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return WebClient(
+    return RedactingWebClient(
         token=settings.slack_bot_token.get_secret_value(), base_url=base_url, timeout=30,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=4),
-                        ServerErrorRetryHandler(max_retry_count=2)])
+                        ServerErrorRetryHandler(max_retry_count=2)], redactor=settings.redactor())
 
 
 def create_app(settings: Settings, engine: ConversationEngine, state: BotState, *, socket_mode: bool = False,
@@ -49,14 +76,41 @@ def create_app(settings: Settings, engine: ConversationEngine, state: BotState, 
         raise ConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode).",
                           hint="Copy it from the app's Basic Information page, or use Socket Mode (SLACK_APP_TOKEN).")
     secret = "" if socket_mode else settings.slack_signing_secret.get_secret_value()
+    signed_in = sign_in(client, settings)
     app = App(client=client, signing_secret=secret, process_before_response=False,
               request_verification_enabled=not socket_mode, name="copydesk", logger=log,
+              token_verification_enabled=False,  # done just above, with a clear error
               # listeners only enqueue work, so a small pool keeps acknowledgements quick
               listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="copydesk-listener"))
     bot = SlackBot(settings, engine, state, client, runner)
-    bot.bot_user_id = _bot_user_id(app)
+    bot.bot_user_id = signed_in.get("user_id")
     register(app, bot)
     return app, bot
+
+
+def sign_in(client: WebClient, settings: Settings) -> dict[str, Any]:
+    """auth.test, once, at start-up: a Slack that cannot be reached, or a token it refuses, is one ConfigError
+    saying what failed and what to check (the SDK's own per-attempt error lines are held back meanwhile)."""
+    sdk = logging.getLogger("slack_sdk")
+    level = sdk.level
+    sdk.setLevel(logging.CRITICAL)
+    try:
+        return dict(client.auth_test().data)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        raise ConfigError(f"Could not sign in to Slack's Web API at {settings.slack_api_url}: {_reason(error)}.",
+                          hint="Check the network, SLACK_API_URL and that SLACK_BOT_TOKEN is the app's valid "
+                               "xoxb- token (`copydesk doctor` checks each).") from None
+    finally:
+        sdk.setLevel(level)
+
+
+def _reason(error: Exception) -> str:
+    """One line saying why a Web API call failed (no traceback, no token)."""
+    response = getattr(error, "response", None)
+    if response is not None and hasattr(response, "get"):
+        return f"Slack answered {response.get('error')!r}"
+    reason = getattr(error, "reason", None)  # urllib's URLError: the socket's error
+    return " ".join(str(reason or error).split())[:200] or type(error).__name__
 
 
 def register(app: App, bot: SlackBot) -> None:
@@ -107,12 +161,3 @@ def _assistant(bot: SlackBot) -> Assistant:
         bot.on_message(payload, body, request.headers, assistant=True)
 
     return assistant
-
-
-def _bot_user_id(app: App) -> str | None:
-    """auth.test ran when the App was created (token verification); reuse its answer."""
-    try:
-        return app.client.auth_test().get("user_id")
-    except Exception:  # noqa: BLE001 - only used to skip mentions in plain messages
-        log.warning("auth.test failed; plain messages mentioning the bot may be answered twice")
-        return None

@@ -9,7 +9,8 @@ allowlists respected, tokens never logged.
 from __future__ import annotations
 
 import logging
-import urllib.request
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -23,10 +24,14 @@ from bot.engine.bulk import LIST_TYPES
 from bot.engine.replies import (
     ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_PICK, BulkReply, InfoReply, Reply,
 )
+from bot.slack.blocks import escape
+from bot.slack.files import SlackFiles
+from bot.slack.owed import OwedAnswers, is_resend
 from bot.slack.pool import InProcessRunner, Job, JobRunner, WorkPool
-from bot.slack.thread import Capabilities, SlackThread
+from bot.slack.thread import Capabilities, SlackThread, Undelivered
 from copydesk.state.bulk import BulkStore
-from copydesk.state.threads import BotState
+from copydesk.state.outbox import Outbox
+from copydesk.state.threads import BotState, ThreadState
 from copydesk.domain import Feedback
 from copydesk.errors import InputError, RateLimitedError, ServiceUnavailableError
 from copydesk.settings import Settings
@@ -36,6 +41,7 @@ log = logging.getLogger("copydesk.bot")
 IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}
 THUMBS = {"+1": "thumbs_up", "thumbsup": "thumbs_up", "-1": "thumbs_down", "thumbsdown": "thumbs_down"}
 IMAGE_ACTIONS = (ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION)
+ANSWER_EVENT = "copydesk_answer"  # Slack message metadata on a worker's answers: {"job_id": ...}
 # A job handler: (the bot, the job, the thread its answer goes to) -> the replies to post there.
 Handler = Callable[["SlackBot", Job, SlackThread], list[Reply]]
 
@@ -73,7 +79,13 @@ class SlackBot:
                                              "bulk": SlackBot._bulk_job}
         self.bulk = BulkStore(state.db)  # where a bulk job's progress message is kept between its slices
         self.capabilities = Capabilities()
+        self.tag_answers = False  # workers: answers carry their job id (Slack message metadata)
         self.bot_user_id: str | None = None  # set from auth.test by the app factory
+        self.files = SlackFiles(client.token or "", settings.slack_api_url, settings.upload_max_bytes)
+        self.outbox = Outbox(state.db)
+        self.owed = OwedAnswers(self.outbox)  # answers Slack refused, previews to delete, requests in flight
+        self._active: set[str] = set()  # ids of the jobs this process has taken and not yet answered
+        self._active_lock = threading.Lock()
 
     # --- messages -------------------------------------------------------------------------
     def on_message(self, event: dict[str, Any], body: dict[str, Any], headers: dict[str, Any], *,
@@ -92,6 +104,8 @@ class SlackBot:
             return
         if not self._allowed(where):
             return
+        if not self.state.knows_thread(where.key):  # known from now on: a crash mid-answer leaves no deaf thread
+            self.state.save_thread(ThreadState(where.key, started_by=where.user))
         self._react(channel, ts)
         text = event.get("text") or ""
         files = event.get("files") or []
@@ -138,24 +152,24 @@ class SlackBot:
         text = (command.get("text") or "").strip()
         channel, user = command.get("channel_id"), command.get("user_id")
         word = text.split(" ", 1)[0].lower() if text else "help"
+        where = Where(channel, "", user, command.get("team_id"))
+        if not self._allowed(where, tell=False):  # every command, help and brands included
+            respond_now("copydesk is not enabled here (see COPYDESK_ALLOWED_CHANNELS / COPYDESK_ALLOWED_USERS).")
+            return
         if word in ("help", "brands", ""):
             reply = self.engine.handle(Turn(f"slack-command:{channel}:{user}", user, word or "help", channel))
             from bot.engine.text import render_text
 
-            respond_now("\n".join(render_text(r) for r in reply))
-            return
-        where = Where(channel, "", user, command.get("team_id"))
-        if not self._allowed(where):
-            respond_now("copydesk is not enabled here (see COPYDESK_ALLOWED_CHANNELS / COPYDESK_ALLOWED_USERS).")
+            respond_now(escape("\n".join(render_text(r) for r in reply)))
             return
         try:
-            posted = self.client.chat_postMessage(channel=channel, text=f"<@{user}> asked: `/copydesk {text}`")
+            posted = self.client.chat_postMessage(channel=channel, text=f"<@{user}> asked: `/copydesk {escape(text)}`")
         except SlackApiError as error:
             reply = error_reply(error, context=f"/copydesk in {channel}")
             respond_now(f"Could not start a thread here ({error.response.get('error')}); invite copydesk to "
                         f"the channel first. Reference: {reply.ref}")
             return
-        respond_now(f"Working on `/copydesk {text}`; the answer goes in the thread of my message here.")
+        respond_now(f"Working on `/copydesk {escape(text)}`; the answer goes in the thread of my message here.")
         where.thread_ts = posted["ts"]
         self._submit(where, Job(f"cmd:{channel}:{posted['ts']}", self._message_kind(text, []), "turn",
                                 {"text": text, "files": []}, user, where.key))
@@ -166,13 +180,22 @@ class SlackBot:
         item = event.get("item") or {}
         if kind is None or item.get("type") != "message":
             return
+        if not self._allowed(Where(item.get("channel", ""), "", event.get("user"), None), tell=False):
+            return  # a reaction in a channel copydesk does not serve is no feedback
         self.engine.react(item.get("channel", ""), item.get("ts", ""), kind, event.get("user"))
 
     # --- internals ------------------------------------------------------------------------------------
     def thread_for(self, where: Where) -> SlackThread:
         return SlackThread(self.client, channel=where.channel, thread_ts=where.thread_ts, user=where.user,
                            team=where.team, interval_s=self.settings.stream_update_interval_s, state=self.state,
-                           capabilities=self.capabilities, assistant=where.assistant)
+                           capabilities=self.capabilities, assistant=where.assistant, outbox=self.outbox)
+
+    def recover(self) -> None:
+        """At start-up: delete unverified previews a crash left, tell threads whose request died with it."""
+        try:
+            self.owed.recover(self.client)
+        except ServiceUnavailableError:
+            log.warning("could not look for work a stopped process left (the database is unavailable)")
 
     # --- jobs: queued by the listeners above, run here or in a `copydesk worker` ------------------------
     def run_job(self, job: Job) -> None:
@@ -180,9 +203,15 @@ class SlackBot:
         Never raises: a failure is a visible reply with a reference id."""
         where = thread_where(job)
         thread = self.thread_for(where)
+        if self.tag_answers:
+            thread.metadata = {"event_type": ANSWER_EVENT, "event_payload": {"job_id": job.job_id}}
         try:
             thread.status("is working on it…")
-            replies = self.handlers[job.handler](self, job, thread)
+            resent = self.owed.resend(thread, where.key) if job.handler != "bulk" else 0  # what Slack refused before
+            if job.handler == "turn" and is_resend(job.payload.get("text") or ""):
+                replies = [] if resent else [InfoReply("Nothing in this thread is waiting to be sent again.")]
+            else:
+                replies = self.handlers[job.handler](self, job, thread)
         except Exception as error:  # noqa: BLE001 - the engine answers errors itself; this is a bug
             replies = [error_reply(error, context=f"thread={where.key} job={job.job_id}")]
         self._deliver(thread, replies, where)
@@ -191,8 +220,25 @@ class SlackBot:
                 self._queue_bulk(where, reply.job_id, 1)
         try:
             self.state.mark_answered(*job.payload.get("answers", []))
+            if job.payload.get("tracked"):
+                self.owed.answered(job.job_id)
         except ServiceUnavailableError:  # the answer is posted; only its record is missing
             log.warning("could not record job %s as answered", job.job_id, exc_info=True)
+        finally:
+            with self._active_lock:
+                self._active.discard(job.job_id)
+
+    def already_answered(self, job: Job) -> bool:
+        """Whether the job's thread shows an answer tagged with its id (a worker that died after posting it)."""
+        where = thread_where(job)
+        try:
+            replies = self.client.conversations_replies(channel=where.channel, ts=where.thread_ts,
+                                                        include_all_metadata=True, limit=1000)
+        except SlackApiError as error:  # cannot tell: answering again beats not answering
+            log.info("conversations.replies failed (%s); job %s runs again", error.response.get("error"), job.job_id)
+            return False
+        return any(((m.get("metadata") or {}).get("event_payload") or {}).get("job_id") == job.job_id
+                   for m in replies.get("messages") or [])
 
     def _turn_job(self, job: Job, thread: SlackThread) -> list[Reply]:
         where, payload = thread_where(job), job.payload
@@ -239,11 +285,21 @@ class SlackBot:
 
     def _submit(self, where: Where, job: Job, *, queue_as: str | None = None) -> None:
         thread = self.thread_for(where)
-        job = Job(job.job_id, job.kind, job.handler, {**job.payload, "where": where.to_json()}, job.user,
-                  job.thread_key)
+        # a request run in this process is recorded until answered, so that a restart can own up to it
+        tracked = isinstance(self.pool, InProcessRunner) and job.handler in ("turn", "press")
+        job = Job(job.job_id, job.kind, job.handler, {**job.payload, "where": where.to_json(), "tracked": tracked},
+                  job.user, job.thread_key)
+        with self._active_lock:
+            self._active.add(job.job_id)
         try:
+            if tracked:
+                self.owed.taking(where.key, job.job_id, where.to_json())
             ticket = self.pool.submit(queue_as or where.user, job)
         except (RateLimitedError, ServiceUnavailableError) as error:
+            with self._active_lock:
+                self._active.discard(job.job_id)
+            if tracked:
+                self._quietly_untrack(job.job_id)
             self._deliver(thread, [error_reply(error, context=f"queueing user={where.user}")], where)
             return
         if ticket.position > 0 and queue_as is None:  # (a bulk job's next slice waits without a notice)
@@ -252,9 +308,17 @@ class SlackBot:
                                "the answer will appear here.")
             self._deliver(self.thread_for(where), [notice], where)
 
+    def _quietly_untrack(self, job_id: str) -> None:
+        try:
+            self.owed.answered(job_id)
+        except ServiceUnavailableError:
+            log.warning("could not clear the record of request %s", job_id)
+
     def _deliver(self, thread: SlackThread, replies: list[Reply], where: Where) -> None:
         try:
             thread.deliver(replies)
+        except Undelivered as failed:  # Slack refused once the retries ran out: keep the answer, say so
+            self.owed.keep(thread, where.key, failed)
         except Exception as error:  # noqa: BLE001 - a reply that cannot be posted still gets a visible note
             failure = error_reply(error, context=f"posting to {where.key}")
             try:
@@ -263,18 +327,31 @@ class SlackBot:
                 log.error("%s could not post the failure notice to %s either", failure.ref, where.key)
 
     def _first_time(self, body: dict[str, Any], headers: dict[str, Any], message_key: str) -> bool:
+        """True for a request to answer: never seen, or Slack's retry of one that was taken more than
+        `event_retake_s` ago and never answered (the process that took it died), unless it runs here."""
         event_id = body.get("event_id")
         retry = _header(headers, "x-slack-retry-num")
-        if self.state.first_time(f"event:{event_id}" if event_id else "", message_key):
+        keys = (f"event:{event_id}" if event_id else "", message_key)
+        if self.state.first_time(*keys):
+            return True
+        with self._active_lock:
+            running_here = message_key in self._active
+        if retry and not running_here and self.state.retake(
+                *keys, seen_before=time.time() - self.settings.event_retake_s):
+            log.warning("answering Slack's retry %s of event %s (%s): it was taken and never answered", retry,
+                        event_id, message_key)
             return True
         log.info("dropping a repeated event %s (%s, retry %s)", event_id, message_key, retry or "none")
         return False
 
-    def _allowed(self, where: Where) -> bool:
+    def _allowed(self, where: Where, *, tell: bool = True) -> bool:
+        """Whether copydesk serves this channel and user; `tell`: say so to the person (ephemeral) when not."""
         channels, users = self.settings.allowed_channels, self.settings.allowed_users
         if (not channels or where.channel in channels) and (not users or (where.user or "") in users):
             return True
         log.info("not allowed: channel %s user %s", where.channel, where.user)
+        if not tell:
+            return False
         try:
             self.thread_for(where).ephemeral(
                 "copydesk is not enabled for you in this channel. Ask whoever runs it to add the channel to "
@@ -300,11 +377,7 @@ class SlackBot:
             if int(file.get("size") or 0) > self.settings.upload_max_bytes:
                 raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.",
                                  hint="Upload a smaller photo (or raise COPYDESK_UPLOAD_MAX_BYTES).")
-            url = file.get("url_private_download") or file.get("url_private")
-            token = self.client.token or ""
-            request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                content = response.read(self.settings.upload_max_bytes + 1)
+            content = self.files.fetch(file)  # Slack's file hosts only; the token never leaves them
             if len(content) > self.settings.upload_max_bytes:
                 raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.")
             if mimetype in IMAGE_TYPES and not content.startswith(IMAGE_TYPES[mimetype]):

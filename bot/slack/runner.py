@@ -6,8 +6,6 @@ import logging
 from dataclasses import dataclass
 
 from slack_bolt import App
-from slack_bolt.error import BoltError
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.engine import ConversationEngine
 from bot.health import HealthCache
@@ -37,22 +35,8 @@ def build(settings: Settings, *, socket_mode: bool, services: Services | None = 
     settings.home.mkdir(parents=True, exist_ok=True)
     state = BotState(services.database)
     engine = ConversationEngine(services, state)
-    try:
-        app, bot = create_app(settings, engine, state, socket_mode=socket_mode, runner=_runner(settings, services))
-    except (SlackApiError, SlackClientError, BoltError, OSError) as error:  # auth.test, when the App is made
-        raise ConfigError(f"Could not sign in to Slack's Web API at {settings.slack_api_url}: {_reason(error)}.",
-                          hint="Check the network, SLACK_API_URL and that SLACK_BOT_TOKEN is the app's valid "
-                               "xoxb- token (`copydesk doctor` checks each).") from None
+    app, bot = create_app(settings, engine, state, socket_mode=socket_mode, runner=_runner(settings, services))
     return RunningBot(app, bot, services)
-
-
-def _reason(error: Exception) -> str:
-    """One line saying why a Web API call failed (no traceback, no token)."""
-    response = getattr(error, "response", None)
-    if response is not None and hasattr(response, "get"):
-        return f"Slack answered {response.get('error')!r}"
-    reason = getattr(error, "reason", None)  # urllib's URLError: the socket's error
-    return " ".join(str(reason or error).split())[:200] or type(error).__name__
 
 
 def _runner(settings: Settings, services: Services) -> JobRunner | None:

@@ -70,6 +70,9 @@ def export_feedback(store: DraftStore, catalog: Catalog, settings: Settings, out
     by_draft: dict[str, list[Feedback]] = {}
     for item in store.feedback():
         report.feedback += 1
+        if item.excluded:  # stored as said, never learnt from (e.g. an edit with claims the catalog lacks)
+            report.skip(f"{item.kind} kept out of training data")
+            continue
         by_draft.setdefault(item.draft_id, []).append(item)
     examples: list[ChatExample] = []
     for draft_id, items in by_draft.items():

@@ -119,7 +119,7 @@ class DraftStore:
             if _row(conn, item.draft_id, item.version) is None:
                 raise NotFoundError(f"No draft {item.draft_id} version {item.version} to give feedback on.")
             conn.execute(feedback.insert().values(draft_id=item.draft_id, version=item.version, kind=item.kind,
-                                                  user=item.user, text=item.text,
+                                                  user=item.user, text=item.text, excluded=item.excluded,
                                                   created_at=item.created_at.isoformat()))
 
     def approve(self, draft_id: str, version: int | None = None, *, user: str | None = None) -> Draft:
@@ -132,7 +132,7 @@ class DraftStore:
         with self.db.read() as conn:
             rows = conn.execute(select(feedback).order_by(feedback.c.id)).all()
         return [Feedback(draft_id=r.draft_id, version=r.version, kind=r.kind, user=r.user, text=r.text,
-                         created_at=datetime.fromisoformat(r.created_at)) for r in rows]
+                         excluded=r.excluded, created_at=datetime.fromisoformat(r.created_at)) for r in rows]
 
     def approved(self, channel_id: str | None = None) -> list[Draft]:
         """The latest approved version of each approved draft, oldest draft first."""

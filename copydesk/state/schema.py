@@ -43,6 +43,7 @@ feedback = Table(
     Column("user", Text),
     Column("text", Text),
     Column("created_at", Text, nullable=False),
+    Column("excluded", Text),  # why this feedback is kept out of training data (an edit the verifier refused)
     Index("feedback_kind", "kind"),
     sqlite_autoincrement=True,
 )
@@ -93,6 +94,32 @@ bot_messages = Table(
     Column("draft_id", Text, nullable=False),
     Column("draft_version", Integer, nullable=False),
     PrimaryKeyConstraint("channel_id", "ts"),
+)
+
+# Which conversation thread a draft belongs to: the first that showed it. Presses and edits from any other
+# thread are refused (copydesk/state/threads.py).
+bot_drafts = Table(
+    "bot_drafts", metadata,
+    Column("draft_id", Text, primary_key=True),
+    Column("thread_key", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+# What a thread is still owed (copydesk/state/outbox.py): "answer" (messages Slack refused once its retries ran
+# out, sent again on `resend` or with the thread's next message), "preview" (an unverified preview still to
+# delete), "request" (taken and not yet answered: a restart tells its thread).
+bot_outbox = Table(
+    "bot_outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("thread_key", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("ref", Text),  # the preview's message ts, the request's job id
+    Column("body", Text, nullable=False, server_default="{}"),  # JSON
+    Column("owner", Text),  # host:pid of the process that wrote it (requests)
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", Float, nullable=False),
+    Index("bot_outbox_thread", "thread_key", "kind"),
+    sqlite_autoincrement=True,
 )
 
 # --- jobs on the queue (copydesk/state/jobs.py) --------------------------------------------------------------

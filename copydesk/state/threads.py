@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from copydesk.state.db import Database
 from copydesk.state.factory import open_database
-from copydesk.state.schema import bot_events, bot_messages, bot_requests, bot_threads
+from copydesk.state.schema import bot_drafts, bot_events, bot_messages, bot_requests, bot_threads
 
 if TYPE_CHECKING:
     from copydesk.settings import Settings
@@ -115,6 +115,22 @@ class BotState:
                 conn.execute(update(bot_events).where(bot_events.c.event_key.in_(keys))
                              .values(status=ANSWERED, answered_at=time.time()))
 
+    def retake(self, *event_keys: str, seen_before: float) -> bool:
+        """Take over a request that was seen before `seen_before` and never answered (the process that took it
+        died): True for the one caller that gets it. A key that was answered is never taken again."""
+        keys = sorted({key for key in event_keys if key})
+        if not keys:
+            return False
+        with self.db.write() as conn:
+            answered = conn.execute(select(bot_events.c.event_key).where(
+                bot_events.c.event_key.in_(keys), bot_events.c.status == ANSWERED)).first()
+            if answered is not None:
+                return False
+            taken = conn.execute(update(bot_events).where(
+                bot_events.c.event_key.in_(keys), bot_events.c.status == SEEN, bot_events.c.seen_at < seen_before)
+                .values(seen_at=time.time()).returning(bot_events.c.event_key)).all()
+        return bool(taken)
+
     def event_status(self, event_key: str) -> str | None:
         """"seen", "answered", or None for a key never recorded."""
         with self.db.read() as conn:
@@ -132,6 +148,19 @@ class BotState:
                                               set_={"draft_id": draft_id, "draft_version": version})
         with self.db.write() as conn:
             conn.execute(upsert)
+
+    # --- which thread owns a draft (presses and edits from elsewhere are refused) --------------
+    def own_draft(self, draft_id: str, thread_key: str) -> str:
+        """Record that `thread_key` shows this draft; the first thread to do so owns it. Returns the owner."""
+        insert = self.db.insert(bot_drafts).values(draft_id=draft_id, thread_key=thread_key, created_at=time.time())
+        with self.db.write() as conn:
+            conn.execute(insert.on_conflict_do_nothing(index_elements=["draft_id"]))
+            return conn.execute(select(bot_drafts.c.thread_key).where(bot_drafts.c.draft_id == draft_id)).scalar_one()
+
+    def draft_owner(self, draft_id: str) -> str | None:
+        """The thread a draft belongs to; None for a draft no thread has shown (made by the CLI or bulk)."""
+        with self.db.read() as conn:
+            return conn.execute(select(bot_drafts.c.thread_key).where(bot_drafts.c.draft_id == draft_id)).scalar()
 
     def draft_for_message(self, channel_id: str, ts: str) -> tuple[str, int] | None:
         with self.db.read() as conn:

@@ -48,6 +48,9 @@ class SlackStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}  # file id -> bytes (uploads, and photos a test "posts" in a thread)
+        self.redirects: dict[str, str] = {}  # file id -> where GET /files/<id> redirects (302)
+        self._holds: dict[str, threading.Event] = {}  # method -> released when set (`hold`)
+        self._dropped: set[int] = set()  # holds released with drop=True
         self.socket_url: str | None = None  # answered by apps.connections.open
         self._failures: dict[str, list[_Failure]] = {}
         self._lock = threading.Condition()
@@ -87,6 +90,25 @@ class SlackStandIn:
         """The next `times` calls of `method` answer `status` (429 carries Retry-After) or ok:false `error`."""
         with self._lock:
             self._failures.setdefault(method, []).append(_Failure(status, times, retry_after, error))
+
+    def hold(self, method: str) -> None:
+        """Calls of `method` get no answer until `release(method)`: the caller hangs mid-request (kill -9 tests)."""
+        with self._lock:
+            self._holds[method] = threading.Event()
+
+    def release(self, method: str, *, drop: bool = False) -> None:
+        """Answer the held calls, or with `drop` close them unanswered (as if they never reached Slack)."""
+        with self._lock:
+            held = self._holds.pop(method, None)
+            if held is not None and drop:
+                self._dropped.add(id(held))
+        if held is not None:
+            held.set()
+
+    def held(self, method: str) -> int:
+        """How many calls of `method` arrived while it was held (recorded with status 0)."""
+        with self._lock:
+            return sum(1 for c in self.calls if c.method == method and c.status == 0)
 
     def add_file(self, content: bytes, *, mimetype: str = "image/png", name: str = "photo.png") -> dict[str, Any]:
         """Store a file as if a user had uploaded it; returns the file object an event carries."""
@@ -226,6 +248,10 @@ class SlackStandIn:
                     return
                 if self.path.startswith("/files/"):
                     file_id = self.path.rsplit("/", 1)[-1]
+                    if file_id in standin.redirects:
+                        standin._record(Call("download", {"file": file_id}, dict(self.headers), 302))
+                        self._send(302, b"", "text/plain", headers={"Location": standin.redirects[file_id]})
+                        return
                     data = standin.files.get(file_id)
                     standin._record(Call("download", {"file": file_id}, dict(self.headers), 200 if data else 404))
                     if data is None:
@@ -250,6 +276,13 @@ class SlackStandIn:
                     return
                 method = self.path[len("/api/"):].split("?", 1)[0]
                 args = _parse_args(raw, self.headers.get("Content-Type", ""))
+                with standin._lock:
+                    held = standin._holds.get(method)
+                if held is not None:  # recorded (status 0), then answered only once released
+                    standin._record(Call(method, args, dict(self.headers), 0))
+                    if not held.wait(120) or id(held) in standin._dropped:
+                        self.close_connection = True
+                        return
                 failure = standin._take_failure(method)
                 if failure is not None and failure.error is None:
                     standin._record(Call(method, args, dict(self.headers), failure.status))
