@@ -31,7 +31,7 @@ from chains.drafting import DraftResult, refine_draft
 from chains.grounding import check_copy
 from copydesk.state.threads import BotState, ThreadState
 from copydesk.domain import Draft, Feedback, Product
-from copydesk.errors import AmbiguousError, InputError, NotFoundError
+from copydesk.errors import AmbiguousError, InputError, NotFoundError, ServiceUnavailableError
 from retrieval.facts import facts_for
 
 if TYPE_CHECKING:
@@ -223,6 +223,9 @@ class ConversationEngine:
             return self._draft(value, thread, turn, progress)
         if action in (ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_IMAGE_APPROVE):
             sku, _, seed_text = value.rpartition(":")
+            if not (sku and seed_text.isdigit()):  # copydesk's buttons say "SKU:seed"; anything else was made up
+                raise InputError(f"The button's value {value[:80]!r} does not name one of copydesk's images.",
+                                 hint="Ask for an image in the thread instead, e.g. `image of SKU-123`.")
             seed = int(seed_text)
             if action == ACTION_IMAGE_APPROVE:
                 log.info("image approved: sku=%s seed=%s scene=%r by %s", sku, seed, thread.scene, press.user)
@@ -341,6 +344,9 @@ class ConversationEngine:
         except NotFoundError as error:
             closest = error.candidates or self.services.catalog.search(reference, limit=5)
             if not closest:
+                gone = getattr(self.services.catalog, "store_warning", None)
+                if gone:  # not "no such product": the store itself was deleted or emptied
+                    raise ServiceUnavailableError(gone) from error
                 raise
             thread.pending = then
             return ChoiceReply(f"No product matches “{reference}” exactly. The closest ones:", closest[:5], then)

@@ -19,6 +19,7 @@ CHANNEL_WORDS = {"amazon": "amazon", "shopify": "shopify", "generic": "generic",
 
 # No class below takes "<": a run never crosses into the next tag, so a message of 40,000 "<" is linear.
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^<>]*)?>")
+_SPECIAL = re.compile(r"<![a-z]+(\^[^<>|]*)?(\|[^<>]*)?>")  # <!here>, <!channel>, <!subteam^S1|@team>: for people
 _SLACK_LINK = re.compile(r"<(?:mailto:|https?://)?[^<|>]+\|([^<>]+)>")
 _HELP = re.compile(r"^\s*(help|\?|what can you do\??|how does this work\??)\s*$", re.I)
 _BRANDS = re.compile(r"^\s*(list |show )?(the )?brands\s*\??\s*$", re.I)
@@ -69,9 +70,9 @@ class Intent:
 
 
 def clean(text: str) -> str:
-    """Drop the bot's @mention and Slack's link markup, turn Slack's entities (&lt; &gt; &amp;: what a person
-    typed as < > &) back into characters, collapse whitespace. Renderers escape them again on the way out."""
-    text = _MENTION.sub(" ", text or "")
+    """Drop @mentions, broadcasts (<!here>) and Slack's link markup, turn Slack's entities (&lt; &gt; &amp;:
+    what a person typed as < > &) back into characters, collapse whitespace. Renderers escape them again."""
+    text = _SPECIAL.sub(" ", _MENTION.sub(" ", text or ""))
     text = _SLACK_LINK.sub(r"\1", text)
     text = re.sub(r"<(https?://[^<>]+)>", r"\1", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -113,6 +113,8 @@ def _read_checked(environ: dict[str, Any]) -> tuple[int, str] | None:
         parsed = BoltRequest(body=text, headers={"content-type": str(environ.get("CONTENT_TYPE") or "")}).body
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as error:
         return 400, f"The body is not a Slack request ({type(error).__name__})."  # JSONDecodeError is a ValueError
+    if not isinstance(parsed, dict):
+        return 400, "The body is not a Slack request (not a JSON object)."
     for name, shape in _SHAPES.items():  # what Bolt's listener matchers read without looking (signed bodies)
         if name in parsed and not isinstance(parsed[name], shape):
             return 400, f"The body's {name!r} is not a JSON {_JSON_NAMES[shape]}."

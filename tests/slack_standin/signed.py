@@ -19,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from tests.slack_standin.webapi import BOT_USER_ID, TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret"
+_IDS = itertools.count(1)
 
 
 @dataclass
@@ -34,7 +35,7 @@ class SignedSender:
     def __init__(self, url: str, signing_secret: str = SIGNING_SECRET) -> None:
         self.url = url
         self.verifier = SignatureVerifier(signing_secret)
-        self._ids = itertools.count(1)
+        self._ids = _IDS  # shared: two senders (a bot and its restart, on one database) never repeat an event id
 
     # --- raw --------------------------------------------------------------------
     def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,

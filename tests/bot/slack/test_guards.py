@@ -38,7 +38,7 @@ def test_user_text_is_echoed_escaped_never_as_a_broadcast(http_bot):
     sent = _sent_text(http_bot.slack)
     assert not [raw for raw in RAW if raw in sent], sent[:2000]
     said = " ".join(said_in_thread(list(http_bot.slack.calls), CHANNEL, ts))
-    assert "&lt;!here&gt;" in said and "&lt;!everyone&gt;" in said
+    assert "&lt;!everyone&gt;" in said  # typed as text: shown as text; a real <!here> is dropped as markup
     assert "Tom &amp; Jerry" in said and "&amp;amp;" not in said  # escaped once
 
 
