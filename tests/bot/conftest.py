@@ -107,9 +107,15 @@ class RunningHttpBot:
     bot: Any  # bot.slack.bot.SlackBot
     services: Any
     url: str
+    worker_log: Path | None = None  # with a broker: the worker process's log
 
     def wait_idle(self, timeout: float = 60.0) -> None:
         assert self.bot.pool.wait_idle(timeout), "the worker pool did not finish in time"
+
+    def logged(self, caplog: Any) -> str:
+        """What this process logged, and the worker's log when jobs ran in a worker process."""
+        worker = self.worker_log.read_text(errors="replace") if self.worker_log and self.worker_log.exists() else ""
+        return caplog.text + worker
 
 
 @pytest.fixture
@@ -138,18 +144,19 @@ def start_http_bot(slack: SlackStandIn, make_services, **overrides: Any) -> Iter
                              slack_api_url=slack.api_url, **overrides)
     state = BotState(services.database)
     with ExitStack() as stack:
-        runner = None
+        runner, worker_log = None, None
         if services.settings.broker_url:
             from bot.worker.runner import CeleryRunner
 
             if start_worker:
-                stack.enter_context(worker_process(services.settings, make_services.catalog_home, make_services.folder))
+                worker_log = stack.enter_context(worker_process(services.settings, make_services.catalog_home,
+                                                                make_services.folder)).log_path
             runner = CeleryRunner(services.settings, services.database)
         app, bot = create_app(services.settings, ConversationEngine(services, state), state, runner=runner)
         server = HttpServer(app, 0, host="127.0.0.1").start_background()
         url = f"http://127.0.0.1:{server.port}/slack/events"
         try:
-            yield RunningHttpBot(slack, SignedSender(url), bot, services, url)
+            yield RunningHttpBot(slack, SignedSender(url), bot, services, url, worker_log)
         finally:
             bot.pool.wait_idle(30)
             server.close()

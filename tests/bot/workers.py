@@ -56,11 +56,12 @@ def worker_process(settings: Settings, catalog_home: Path, folder: Path, *, queu
 
     home = folder / f"worker-{secrets.token_hex(3)}"
     shutil.copytree(catalog_home, home)
-    log_path = home / "worker.log"  # read it when a test fails
+    log_path = home / "worker.log"  # what the worker logged (references of failures, for tests to find)
     copydesk = Path(sys.executable).parent / "copydesk"
     with log_path.open("w") as log:
         process = subprocess.Popen([str(copydesk), "worker", "--queues", queues], env=worker_env(settings, home),
                                    cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = log_path  # type: ignore[attr-defined]
     try:
         jobs = JobStore(open_database(settings))
         deadline = time.monotonic() + timeout
