@@ -132,9 +132,11 @@ def register(app: App, bot: SlackBot) -> None:
         ack()
         bot.on_action(body)
 
+    redact = bot.settings.redactor()  # an acknowledgement's text goes to Slack in the HTTP answer, not the client
+
     @app.command("/copydesk")
     def command(ack: Ack, command: dict[str, Any]) -> None:
-        bot.on_command(command, lambda text: ack(text=text))
+        bot.on_command(command, lambda text: ack(text=redact(text)))
 
     app.assistant(_assistant(bot))
 
