@@ -61,6 +61,16 @@ class Services:
                 chain.generator = generator
         return generator
 
+    def warm_up_drafting(self) -> None:
+        """Compose one first draft of a made-up product (nothing stored, no model): the realization's tables
+        (patterns, word lists, the knowledge graph) load on first use, which took 22 s on the shared 2-core
+        CPU (bench/results/first_draft.json), so the bot pays it at start instead of its first request."""
+        from copydesk.domain import Product
+
+        product = Product(sku="warm-up", title="Warm-up kettle", brand="Acme", category="Kitchen",
+                          attributes={"Colour": "Black", "Capacity": "1.7 l", "Weight": "1.2 kg"})
+        self.copy_chain.compose(product, use_model=False)
+
     def load_text_generator_in_background(self) -> threading.Thread:
         """Start loading the text model on a thread of its own (the bot at start): requests never wait for it,
         and until it is loaded drafts are first drafts only. A failure is logged; polishing stays off."""

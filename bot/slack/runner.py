@@ -76,10 +76,12 @@ def serve_socket_mode(settings: Settings, services: Services | None = None) -> N
 
 
 def _warm_up(services: Services) -> None:
-    """Open the catalog before the first request, and start loading the text model in the background: a
-    request never waits for the model (until it is loaded, drafts are first drafts, posted at once)."""
+    """Open the catalog and load the realization's tables before the first request, and start loading the
+    text model in the background: a request never waits for the model (until it is loaded, drafts are first
+    drafts, posted at once)."""
     try:
         services.catalog
+        services.warm_up_drafting()
     except Exception:  # noqa: BLE001 - requests will report the same problem visibly, with a reference id
         log.exception("warm-up failed; requests will report the problem in their threads")
     services.load_text_generator_in_background()

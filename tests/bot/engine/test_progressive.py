@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.engine import ConversationEngine, Press, Turn
+from bot.engine import ConversationEngine, NoProgress, Press, Turn
 from bot.engine.replies import ACTION_APPROVE, DraftReply, InfoReply
 from copydesk.state.threads import BotState
 
 
-class Recorder:
+class Recorder(NoProgress):
     """The engine's Progress: keeps every draft it was shown, in order, and the final one."""
 
     def __init__(self) -> None:
@@ -22,18 +22,6 @@ class Recorder:
         self.first_shown = threading.Event()
         self.final: DraftReply | None = None
         self.polished = threading.Event()
-
-    def status(self, text: str) -> None:
-        pass
-
-    def text(self, delta: str) -> None:
-        pass
-
-    def step(self, done: int, total: int) -> None:
-        pass
-
-    def progress(self, text: str, *, force: bool = False) -> None:
-        pass
 
     def draft(self, reply: DraftReply, *, final: bool = False) -> None:
         self.drafts.append(reply)
@@ -167,3 +155,21 @@ def test_a_draft_by_sku_or_ean_embeds_nothing(which, make_services, sample_catal
     assert embedded == []
     _engine(services).handle(Turn("t:5", "U1", "draft a toy for a small child", "C1"))
     assert embedded  # a description is searched: the counter does count
+
+
+def test_the_warm_up_draft_uses_no_model_and_stores_nothing(make_services):
+    from sqlalchemy import func, select
+
+    from copydesk.state.schema import drafts
+
+    class Refusing:
+        name = "refusing"
+
+        def generate(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+            raise AssertionError("the warm-up used the model")
+
+    services = make_services()
+    services.__dict__["text_generator"] = Refusing()
+    services.warm_up_drafting()
+    with services.database.read() as conn:
+        assert conn.execute(select(func.count()).select_from(drafts)).scalar() == 0
