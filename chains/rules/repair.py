@@ -67,6 +67,10 @@ def apply_rules(draft: Draft, rules: BrandRules, channel: str, *, keep_case: Col
     for phrase in rules.required_phrases:
         whole = " ".join([title, *bullets, description])
         if phrase.strip() and not contains_phrase(whole, phrase):
+            if len(phrase.split()) < 3 and phrase.strip()[-1:] not in ".!?":
+                # A fragment ("Suitable for") appended alone reads as junk copy ("Suitable for."): it stays a
+                # violation for the marketer (and the realizer) to place in a sentence.
+                continue
             description = f"{description} {_as_sentence(phrase)}".strip()
             repairs.append(f"added the brand's required phrase {phrase!r} to the description")
     meta = clean(draft.meta_description, "meta description") if draft.meta_description else None

@@ -144,3 +144,14 @@ def test_a_clean_draft_records_no_repairs() -> None:
 
     draft = Draft(sku="S1", title="Wooden toy train", bullets=["Made of beech."], description="A wooden train.")
     assert apply_rules(draft, BrandRules(), "generic").repairs == []
+
+
+def test_a_required_fragment_is_never_appended_as_a_sentence_of_its_own() -> None:
+    from copydesk.domain import BrandRules, Draft
+
+    rules = BrandRules(required_phrases=["Suitable for", "Made with love in Wales."])
+    draft = Draft(sku="S1", title="Wooden train", bullets=["Made of beech."], description="A wooden train.")
+    repaired = apply_rules(draft, rules, "generic")
+    assert repaired.description == "A wooden train. Made with love in Wales."
+    assert repaired.repairs == ["added the brand's required phrase 'Made with love in Wales.' to the description"]
+    assert "The brand's required phrase is missing: 'Suitable for'" in repaired.violations
