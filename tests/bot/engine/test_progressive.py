@@ -11,6 +11,7 @@ import pytest
 
 from bot.engine import ConversationEngine, NoProgress, Press, Turn
 from bot.engine.replies import ACTION_APPROVE, DraftReply, InfoReply
+from copydesk.errors import ModelError
 from copydesk.state.threads import BotState
 
 
@@ -37,14 +38,17 @@ class Recorder(NoProgress):
 
 
 class HeldGenerator:
-    """The tiny model, held at its first call until the test lets it go (a polish "under way")."""
+    """The tiny model, held at its first call until the test lets it go (a polish "under way"); with
+    `then_fail`, released it fails at once (a test that needs the polish to end, not to finish)."""
 
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.name = inner, inner.name
+    def __init__(self, inner: Any, *, then_fail: bool = False) -> None:
+        self.inner, self.name, self.then_fail = inner, inner.name, then_fail
         self.release = threading.Event()
 
     def generate(self, messages, **kwargs):  # noqa: ANN001, ANN003, ANN201
         assert self.release.wait(60), "the test never released the model"
+        if self.then_fail:
+            raise ModelError("The test's model is gone.")
         return self.inner.generate(messages, **kwargs)
 
     def score(self, messages, completion):  # noqa: ANN001, ANN201
@@ -95,7 +99,7 @@ def test_approve_while_polishing_approves_what_is_shown_and_stops_the_polish(mak
 def test_a_draft_asked_while_another_is_polished_does_not_wait_for_the_polish(make_services, sample_catalog,
                                                                               tiny_generator):
     services = make_services(polish_budget_s=120)
-    held = HeldGenerator(tiny_generator)
+    held = HeldGenerator(tiny_generator, then_fail=True)
     services.__dict__["text_generator"] = held
     engine = _engine(services)
     engine.handle(Turn("t:6", "U1", f"draft {sample_catalog.products[0].sku}", "C1"), Recorder())
