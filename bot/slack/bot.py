@@ -17,10 +17,9 @@ from typing import Any, Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.engine import ConversationEngine, Press, Turn, UploadedFile
+from bot.engine import ConversationEngine, Press, Turn
 from bot.engine.failures import error_reply
 from bot.engine.intents import parse
-from bot.engine.bulk import LIST_TYPES
 from bot.engine.replies import (
     ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION, ACTION_PICK, BulkReply, InfoReply, Reply,
 )
@@ -33,12 +32,11 @@ from copydesk.state.bulk import BulkStore
 from copydesk.state.outbox import Outbox
 from copydesk.state.threads import BotState, ThreadState
 from copydesk.domain import Feedback
-from copydesk.errors import InputError, RateLimitedError, ServiceUnavailableError
+from copydesk.errors import RateLimitedError, ServiceUnavailableError
 from copydesk.settings import Settings
 
 log = logging.getLogger("copydesk.bot")
 
-IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}
 THUMBS = {"+1": "thumbs_up", "thumbsup": "thumbs_up", "-1": "thumbs_down", "thumbsdown": "thumbs_down"}
 IMAGE_ACTIONS = (ACTION_IMAGE, ACTION_IMAGE_ANOTHER, ACTION_IMAGE_VARIATION)
 ANSWER_EVENT = "copydesk_answer"  # Slack message metadata on a worker's answers: {"job_id": ...}
@@ -242,7 +240,7 @@ class SlackBot:
 
     def _turn_job(self, job: Job, thread: SlackThread) -> list[Reply]:
         where, payload = thread_where(job), job.payload
-        turn = Turn(where.key, where.user, payload["text"], where.channel, self._download(payload.get("files") or []))
+        turn = Turn(where.key, where.user, payload["text"], where.channel, self.files.attachments(payload.get("files") or []))
         return self.engine.handle(turn, thread)
 
     def _press_job(self, job: Job, thread: SlackThread) -> list[Reply]:
@@ -365,25 +363,6 @@ class SlackBot:
             self.client.reactions_add(channel=channel, timestamp=ts, name="eyes")
         except SlackApiError as error:  # cosmetic: the answer itself still follows
             log.info("reactions.add failed: %s", error.response.get("error"))
-
-    def _download(self, files: list[dict[str, Any]]) -> list[UploadedFile]:
-        """Photos (and lists of SKUs for bulk jobs) attached to the message, checked for type and size before
-        any decoding."""
-        photos: list[UploadedFile] = []
-        for file in files:
-            mimetype = str(file.get("mimetype", ""))
-            if mimetype not in IMAGE_TYPES and mimetype not in LIST_TYPES:
-                continue
-            if int(file.get("size") or 0) > self.settings.upload_max_bytes:
-                raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.",
-                                 hint="Upload a smaller photo (or raise COPYDESK_UPLOAD_MAX_BYTES).")
-            content = self.files.fetch(file)  # Slack's file hosts only; the token never leaves them
-            if len(content) > self.settings.upload_max_bytes:
-                raise InputError(f"{file.get('name')} is larger than {self.settings.upload_max_bytes} bytes.")
-            if mimetype in IMAGE_TYPES and not content.startswith(IMAGE_TYPES[mimetype]):
-                raise InputError(f"{file.get('name')} is not a {mimetype} file.", hint="Upload a PNG, JPEG or WebP.")
-            photos.append(UploadedFile(str(file.get("name", "photo")), mimetype, content))
-        return photos
 
 
 def thread_where(job: Job) -> Where:

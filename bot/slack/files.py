@@ -1,4 +1,5 @@
-"""Downloading what people attach in Slack (`files[].url_private_download`), with the bot token.
+"""Downloading what people attach in Slack (`files[].url_private_download`), with the bot token: photos and
+lists of SKUs, checked for type and size before anything decodes them.
 
 The URL comes from the event, so it is not trusted: the token goes only to Slack's file servers over https
 (files.slack.com, *.slack.com, slack-files.com and its subdomains) or to the configured Web API's own
@@ -15,7 +16,11 @@ import urllib.request
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from bot.engine import UploadedFile
+from bot.engine.bulk import LIST_TYPES
 from copydesk.errors import InputError, ServiceUnavailableError
+
+IMAGE_TYPES = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/webp": b"RIFF"}  # and their first bytes
 
 SLACK_FILE_HOSTS = ("files.slack.com", "slack-files.com")
 SLACK_FILE_DOMAINS = (".slack.com", ".slack-files.com")
@@ -48,6 +53,29 @@ class SlackFiles:
             return True
         scheme, host, _ = origin
         return scheme == "https" and (host in SLACK_FILE_HOSTS or host.endswith(SLACK_FILE_DOMAINS))
+
+    def attachments(self, files: list[dict[str, Any]]) -> list[UploadedFile]:
+        """Photos (and lists of SKUs for bulk jobs) attached to a message, checked for type and size before
+        any decoding; other files are left alone."""
+        found: list[UploadedFile] = []
+        for file in files:
+            mimetype, name = str(file.get("mimetype", "")), str(file.get("name") or "photo")
+            if mimetype not in IMAGE_TYPES and mimetype not in LIST_TYPES:
+                continue
+            try:
+                size = int(file.get("size") or 0)
+            except (TypeError, ValueError):
+                size = 0  # the download below is capped all the same
+            if size > self.max_bytes:
+                raise InputError(f"{name} is larger than {self.max_bytes} bytes.",
+                                 hint="Upload a smaller photo (or raise COPYDESK_UPLOAD_MAX_BYTES).")
+            content = self.fetch(file)
+            if len(content) > self.max_bytes:
+                raise InputError(f"{name} is larger than {self.max_bytes} bytes.")
+            if mimetype in IMAGE_TYPES and not content.startswith(IMAGE_TYPES[mimetype]):
+                raise InputError(f"{name} is not a {mimetype} file.", hint="Upload a PNG, JPEG or WebP.")
+            found.append(UploadedFile(name, mimetype, content))
+        return found
 
     def fetch(self, file: dict[str, Any]) -> bytes:
         name = str(file.get("name") or "the attached file")
