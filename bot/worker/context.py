@@ -20,6 +20,8 @@ from copydesk.state.jobs import JobStore
 from copydesk.state.threads import BotState
 
 log = logging.getLogger("copydesk.worker")
+JOB_MEMORY_S = 7 * 24 * 3600  # finished jobs are kept a week (what ran, where, how often), then forgotten
+PRUNE_EVERY = 720  # beats: about once an hour
 
 
 class WorkerContext:
@@ -47,9 +49,13 @@ class WorkerContext:
     def start_heartbeat(self) -> threading.Thread:
         """Beat into the database every few seconds: the worker is alive, and so are the jobs it runs."""
         def beat() -> None:
+            beats = 0
             while not self._stop.is_set():
                 try:
                     self.jobs.beat(self.worker_id, queues=self.queues, concurrency=self.concurrency)
+                    beats += 1
+                    if beats % PRUNE_EVERY == 0:
+                        self.jobs.prune(JOB_MEMORY_S)
                 except Exception:  # noqa: BLE001 - the database may be back at the next beat
                     log.warning("heartbeat failed", exc_info=True)
                 self._stop.wait(HEARTBEAT_S)

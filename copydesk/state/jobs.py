@@ -125,6 +125,15 @@ class JobStore:
             conn.execute(update(jobs).where(jobs.c.worker == worker, jobs.c.status == RUNNING)
                          .values(heartbeat_at=now))
 
+    def prune(self, older_than_s: float) -> int:
+        """Forget finished jobs older than this, and workers silent for as long (the tables stay small)."""
+        cutoff = time.time() - older_than_s
+        with self.db.write() as conn:
+            gone = conn.execute(delete(jobs).where(jobs.c.status.in_([DONE, FAILED]),
+                                                   jobs.c.finished_at < cutoff)).rowcount
+            conn.execute(delete(workers).where(workers.c.heartbeat_at < cutoff))
+        return gone
+
     def leave(self, worker: str) -> None:
         with self.db.write() as conn:
             conn.execute(delete(workers).where(workers.c.worker == worker))

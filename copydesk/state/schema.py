@@ -8,7 +8,9 @@ for the bot's own tables, so an existing SQLite file keeps working unchanged.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import (
+    BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text,
+)
 
 metadata = MetaData()
 
@@ -60,7 +62,7 @@ bot_threads = Table(
     Column("sku", Text),
     Column("pending", Text),
     Column("scene", Text),
-    Column("image_seed", Integer),
+    Column("image_seed", BigInteger),  # seeds go up to 2**32 - 1
     Column("alternatives", Text),
     Column("updated_at", Float, nullable=False),
 )

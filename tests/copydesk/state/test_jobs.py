@@ -68,3 +68,14 @@ def test_positions_count_live_workers(settings):
     assert {w.worker for w in store.live_workers()} == {"w1", "w2"}
     store.leave("w2")
     assert [w.worker for w in store.live_workers()] == ["w1"]
+
+
+def test_old_finished_jobs_are_pruned_and_unfinished_ones_kept(settings):
+    store = JobStore(settings)
+    for job_id in ("old", "open"):
+        store.enqueue(job_id, kind="draft", queue="copy", user=None, thread_key=None)
+    store.claim("old", "w1")
+    store.finish("old", "w1")
+    assert store.prune(older_than_s=3600) == 0  # finished just now
+    assert store.prune(older_than_s=-1) == 1  # everything finished counts as old
+    assert store.status("old") is None and store.status("open") == "queued"

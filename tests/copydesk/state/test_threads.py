@@ -81,3 +81,9 @@ def test_old_event_ids_are_forgotten(settings):
     state.first_time("event:Old")
     assert state.forget_events_before(time.time() + 1) == 1
     assert state.first_time("event:Old") is True
+
+
+def test_an_image_seed_past_32_bits_is_kept(settings):
+    state = BotState(settings)
+    state.save_thread(ThreadState("slack:C1:3.0", image_seed=2**32 - 1))
+    assert state.thread("slack:C1:3.0").image_seed == 2**32 - 1
