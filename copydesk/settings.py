@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     max_new_tokens: int = Field(96, ge=1, le=2048, description="New tokens per generation step")
     temperature: float = Field(0.8, ge=0.0, le=2.0, description="Sampling temperature for candidates")
     seed: int = Field(1234, description="Base seed for generation")
+    fluency_gate: bool = Field(
+        True, description="Reject garbled model text: repeated fragments, and the local model's surprise where calibrated"
+    )
+    fluency_thresholds: Path | None = Field(
+        None, description="YAML of fluency thresholds per model (unset: those calibrated in generators/text/data/fluency.yaml)"
+    )
 
     # --- images --------------------------------------------------------------
     image_model: str | None = Field(None, description="Diffusers text-to-image model: a Hugging Face id or a local folder")

@@ -9,6 +9,7 @@ chain can say honestly where the template fallback was used.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import Counter
@@ -23,7 +24,10 @@ from chains.grounding import stem, stems_of, stopwords, words
 from copydesk.domain import Claim, Fact
 from copydesk.settings import Settings
 from generators.text.base import ChatMessage, TextGenerator
+from generators.text.fluency import FluencyGate, fluency_gate
 from generators.text.number_trie import numbers_in
+
+log = logging.getLogger(__name__)
 
 # The small model often wraps its answer: "Title: ...", "- ...", "1. ...", quotes.
 _LEAD = re.compile(
@@ -118,6 +122,7 @@ class Steps:
         self.system = ChatMessage("system", render("copy_system", brand=brand, voice=voice, style=style))
         self.timer = timer
         self._seed = settings.seed
+        self.fluency = fluency_gate(generator, settings)  # model text only: realized text never reaches _run
 
     def title(self, product: str, facts: Sequence[Fact], max_words: int) -> StepOutcome:
         prompt = render("copy_title", facts=fact_lines(facts), max_words=max_words, product=product)
@@ -220,9 +225,24 @@ class Steps:
             passed.append(
                 Candidate(kept, list(checked.fact_ids), generation.mean_logprob, list(checked.dropped), finished or not whole)
             )
-        passed.sort(key=lambda c: c.logprob if c.logprob is not None else float("-inf"), reverse=True)
         self.timer.add("verify", started)
+        started = time.perf_counter()
+        passed = fluent(self.fluency, passed)
+        self.timer.add("fluency", started)
+        passed.sort(key=lambda c: c.logprob if c.logprob is not None else float("-inf"), reverse=True)
         return StepOutcome(label, passed, len(generations), dropped)
+
+
+def fluent(gate: FluencyGate | None, candidates: list[Candidate]) -> list[Candidate]:
+    """The model's candidates that the fluency gate lets through: grounded word by word is not enough
+    ("Choose from 41, 41"). Only model text comes here; the template's text is never scored."""
+    if gate is None or not candidates:
+        return candidates
+    problems = gate.problems([c.text for c in candidates])
+    for candidate, problem in zip(candidates, problems):
+        if problem:
+            log.debug("fluency gate rejects %r: %s", candidate.text, problem)
+    return [c for c, problem in zip(candidates, problems) if problem is None]
 
 
 def accept(

@@ -1,0 +1,84 @@
+"""The fluency gate's mechanics on the tiny random LM (SmolLM2's tokenizer): scores computed, repeated
+fragments found, thresholds read from settings and data. Its figures come from bench/fluency_gate.py."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from copydesk.settings import Settings
+from generators.text.fluency import (FluencyGate, FluencyScore, FluencyScorer, RepeatFinder, Thresholds,
+                                     fluency_gate, load_thresholds)
+from generators.text.local import TransformersGenerator
+
+
+@pytest.fixture(scope="module")
+def generator(tiny_lm_dir: Path):
+    threads = torch.get_num_threads()
+    yield TransformersGenerator.from_pretrained(tiny_lm_dir, threads=1)
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize(("text", "repeat"), [
+    ("Choose from 41, 41", "41, 41"),
+    ("Choose from 6, 6 pc(s)", "6, 6"),
+    ("Choose from 3 years and up, 3 years and up.", "years and up, 3 years and up"),
+    ("Processor Processor (2)", "Processor Processor"),
+    ("This product offers a 2.0 USB 2.0 A to Mini-b Cable.", "2.0 USB 2.0"),
+    ("Screen: 255 x 255 x 150 x 255 mm", "255"),          # a number said three times
+    ("Choose from 41 or 42", None),
+    ("16.5 x 16.5 x 30 cm", None),                        # a square base is no loop
+    ("The dartboard measures 36 cm x 36 cm x 1.1 cm.", None),  # "1.1" is one number
+    ("The connector gender is Male connector/Male connector.", None),
+    ("No batteries, no assembly, no fuss.", None),        # function words repeat in grammar
+])
+def test_repeated_fragments_are_found_on_the_tokenizers_pieces(generator: TransformersGenerator, text: str,
+                                                                 repeat: str | None) -> None:
+    assert RepeatFinder(generator.tokenizer).find(text) == repeat
+
+
+def test_scores_are_computed_per_text_and_padding_changes_nothing(generator: TransformersGenerator) -> None:
+    scorer = FluencyScorer(generator.model, generator.tokenizer, "Write one line of product copy.")
+    texts = ["A soft plush toy.", "Wooden train set with 24 pieces, for ages 3 and up."]
+    together = scorer.score(texts)
+    alone = [scorer.score([t])[0] for t in texts]
+    assert [s.tokens for s in together] == [len(generator.tokenizer(t, add_special_tokens=False)["input_ids"])
+                                            for t in texts]
+    for a, b in zip(together, alone):
+        assert math.isfinite(a.mean_nll) and a.max_nll >= a.mean_nll > 0 and a.end_nll > 0
+        assert a.mean_nll == pytest.approx(b.mean_nll, abs=1e-4) and a.end_nll == pytest.approx(b.end_nll, abs=1e-4)
+
+
+def test_thresholds_name_what_is_wrong() -> None:
+    bounds = Thresholds(context="c", max_end_nll=10.0, min_mean_nll=1.0, max_mean_nll=8.0, max_token_nll=20.0)
+    assert bounds.problem(FluencyScore(5, 4.0, 12.0, 9.0)) is None
+    assert bounds.problem(FluencyScore(5, 4.0, 12.0, 11.0)).startswith("reads unfinished")
+    assert bounds.problem(FluencyScore(5, 0.5, 2.0, 9.0)).startswith("only repeats itself")
+    assert bounds.problem(FluencyScore(5, 9.0, 12.0, 9.0)).startswith("reads as word salad")
+    assert bounds.problem(FluencyScore(5, 4.0, 25.0, 9.0)).startswith("holds a word that does not fit")
+
+
+def test_the_shipped_model_has_calibrated_thresholds() -> None:
+    shipped = load_thresholds(Settings(_env_file=None).llm)
+    assert shipped is not None and shipped.context
+    assert any(v is not None for v in (shipped.max_end_nll, shipped.min_mean_nll, shipped.max_mean_nll,
+                                       shipped.max_token_nll))
+
+
+def test_the_gate_reads_its_thresholds_from_settings(generator: TransformersGenerator, tmp_path: Path) -> None:
+    texts = ["Choose from 41, 41", "A soft plush toy for ages 3 and up."]
+    assert fluency_gate(generator, Settings(_env_file=None, fluency_gate=False)) is None
+    repeats_only = fluency_gate(generator, Settings(_env_file=None))  # the tiny model has no calibration
+    assert isinstance(repeats_only, FluencyGate) and repeats_only.scorer is None
+    assert repeats_only.problems(texts) == ["repeats “41, 41”", None]
+
+    data = tmp_path / "fluency.yaml"
+    data.write_text(f"models:\n  {generator.name!r}:\n    context: Write one line of product copy.\n"
+                    "    max_end_nll: 0.0\n", encoding="utf-8")  # nothing ends that surely: every text fails
+    strict = fluency_gate(generator, Settings(_env_file=None, fluency_thresholds=data))
+    assert strict is not None and strict.scorer is not None
+    found = strict.problems(texts)
+    assert found[0] == "repeats “41, 41”" and found[1].startswith("reads unfinished")
