@@ -202,7 +202,12 @@ def _mention(subject: str, draft: Draft, ctx: Context, verifier: GroundingVerifi
             hint=f"Add it to the product's catalog record and re-ingest, or ask about a fact it has: {names}.",
         )
     fact = found[0]
-    for i, bullet in enumerate(draft.bullets):
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", fact.value))
+    # The bullet that says the fact's value first ("up to 23,000 pages"), then any the verifier ties to the fact.
+    order = sorted(range(len(draft.bullets)), key=lambda n: not numbers <= set(re.findall(
+        r"\d+(?:\.\d+)?", draft.bullets[n].replace(",", ""))) if numbers else 0)
+    for i in order:
+        bullet = draft.bullets[i]
         if fact.id in verifier.check_text(bullet, "bullet").fact_ids:
             bullets = [bullet, *draft.bullets[:i], *draft.bullets[i + 1 :]]
             return draft.model_copy(update={"bullets": bullets}), f"Moved the bullet about {fact.name} to the top."

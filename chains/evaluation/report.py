@@ -19,6 +19,15 @@ ROWS = [
     ("latency max (s)", "latency_max_s", "{:.2f}"),
 ]
 SYSTEMS = ("pipeline", "template", "raw")
+COPY_ROWS = [  # chains/evaluation/copy_quality.py (issue 12 item 6)
+    ("spec-dump drafts", "spec_dump_drafts", "{:d}"),
+    ("bare label bullets (share)", "bare_label_bullet_rate", "{:.1%}"),
+    ("bullets without a fact", "bullets_without_fact", "{:d}"),
+    ("drafts with a number lacking its unit", "drafts_with_bare_numbers", "{:d}"),
+    ("most repeated filler sentence (share of drafts)", "most_repeated_filler_share", "{:.0%}"),
+    ("key-fact coverage (value stated)", "key_fact_coverage_value_stated", "{:.1%}"),
+    ("distinct-2 within a category", "distinct_2_within_category", "{:.3f}"),
+]
 
 
 def _cell(value, fmt: str) -> str:
@@ -32,7 +41,13 @@ def table(summary: dict) -> list[str]:
     lines = ["| metric | " + " | ".join(systems) + " |", "| --- |" + " ---: |" * len(systems)]
     for label, key, fmt in ROWS:
         lines.append(f"| {label} | " + " | ".join(_cell(summary[s].get(key), fmt) for s in systems) + " |")
+    lines += [f"| {label} | " + " | ".join(_cell((summary[s].get("copy") or {}).get(key), fmt) for s in systems) + " |"
+              for label, key, fmt in COPY_ROWS]
     detail = summary.get("pipeline_detail", {})
+    if detail.get("time_to_first_draft_p50_s") is not None:
+        lines += ["", f"Time to the first complete draft (realized, before any model work): p50 "
+                      f"{detail['time_to_first_draft_p50_s']:.2f} s, max {detail['time_to_first_draft_max_s']:.2f} s; "
+                      f"the model's text stands in {detail.get('model_share_of_final_parts', 0.0):.0%} of the final parts."]
     if detail.get("steps"):
         lines += [
             "",

@@ -22,6 +22,7 @@ from pathlib import Path
 from chains.drafting import CopyChain, DraftResult
 from chains.drafting import fact_lines
 from copydesk.state.drafts import DraftStore
+from chains.evaluation.copy_quality import category_of, distinct_2_within_category, draft_text, judge_copy, summarise_copy
 from chains.evaluation.labelled import verifier_figures
 from chains.evaluation.report import markdown
 from chains.evaluation.metrics import DraftMetrics, measure, summarise
@@ -59,6 +60,8 @@ class ProductRun:
     title: str
     latency: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, DraftMetrics] = field(default_factory=dict)
+    copy: dict[str, dict] = field(default_factory=dict)  # chains/evaluation/copy_quality.judge_copy per system
+    category: str = ""
     drafts: dict[str, dict] = field(default_factory=dict)
     origin: str = ""
     parts_total: int = 0
@@ -66,6 +69,7 @@ class ProductRun:
     sentences_dropped: int = 0
     candidates_generated: int = 0
     candidates_passed: int = 0
+    parts_model: int = 0  # final parts whose text is the model's
 
 
 @dataclass
@@ -138,7 +142,11 @@ def evaluate_product(
     ctx = chain.context(product, brand=config.brand, channel=config.channel, include_description=False)
     facts, rules, channel = ctx.facts, ctx.rules, ctx.channel
     reference = product.description
-    run = ProductRun(dataset, product.sku, product.title)
+    run = ProductRun(dataset, product.sku, product.title, category=category_of(product, dataset))
+
+    started = time.perf_counter()  # what a user sees first: the complete realized draft, before any model work
+    chain.compose(product, brand=config.brand, channel=channel, include_description=False, use_model=False)
+    run.latency["first_draft"] = time.perf_counter() - started
 
     started = time.perf_counter()
     result: DraftResult = chain.compose(product, brand=config.brand, channel=channel, include_description=False)
@@ -149,6 +157,7 @@ def evaluate_product(
     run.sentences_dropped = sum(p.dropped_sentences for p in result.parts)
     run.candidates_generated = sum(p.generated for p in result.parts)
     run.candidates_passed = sum(p.passed for p in result.parts)
+    run.parts_model = sum(1 for p in result.parts if p.origin == "model")
     drafts = {"pipeline": result.draft}
 
     started = time.perf_counter()
@@ -162,8 +171,15 @@ def evaluate_product(
 
     for system, draft in drafts.items():
         run.metrics[system] = measure(draft, product, facts, rules, channel, reference=reference)
+        run.copy[system] = judge_copy(draft, product, facts)
+        run.copy[system]["text"] = draft_text(draft)
         run.drafts[system] = {"title": draft.title, "bullets": draft.bullets, "description": draft.description}
     return run
+
+
+def _median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else None
 
 
 def raw_draft(
@@ -228,6 +244,13 @@ def report_data(config, settings, generator, datasets, runs: list[ProductRun], s
             pairs = [(r.metrics[system], r.latency[system]) for r in selected if system in r.metrics]
             if pairs:
                 systems[system] = summarise([m for m, _ in pairs], [s for _, s in pairs])
+                rows = [r.copy[system] for r in selected if system in r.copy]
+                texts: dict[str, list[str]] = {}
+                for r in selected:
+                    if system in r.copy:
+                        texts.setdefault(f"{r.dataset}:{r.category}", []).append(r.copy[system]["text"])
+                systems[system]["copy"] = {**summarise_copy(rows),
+                                           "distinct_2_within_category": distinct_2_within_category(texts)}
         parts = sum(r.parts_total for r in selected)
         systems["pipeline_detail"] = {
             "steps": parts,
@@ -237,6 +260,10 @@ def report_data(config, settings, generator, datasets, runs: list[ProductRun], s
             "sentences_dropped": sum(r.sentences_dropped for r in selected),
             "candidates_generated": sum(r.candidates_generated for r in selected),
             "candidates_passed": sum(r.candidates_passed for r in selected),
+            "model_share_of_final_parts": sum(r.parts_model for r in selected) / parts if parts else 0.0,
+            "time_to_first_draft_p50_s": _median([r.latency["first_draft"] for r in selected if "first_draft" in r.latency]),
+            "time_to_first_draft_max_s": max((r.latency["first_draft"] for r in selected if "first_draft" in r.latency),
+                                             default=None),
         }
         return systems
 
@@ -257,8 +284,9 @@ def report_data(config, settings, generator, datasets, runs: list[ProductRun], s
         "overall": summary(runs),
         "by_dataset": {name: summary([r for r in runs if r.dataset == name]) for name in datasets},
         "per_product": [
-            {**{k: v for k, v in asdict(r).items() if k != "metrics"},
-             "metrics": {s: {k: v for k, v in asdict(m).items() if k != "text"} for s, m in r.metrics.items()}}
+            {**{k: v for k, v in asdict(r).items() if k not in {"metrics", "copy"}},
+             "metrics": {s: {k: v for k, v in asdict(m).items() if k != "text"} for s, m in r.metrics.items()},
+             "copy": {s: {k: v for k, v in c.items() if k != "text"} for s, c in r.copy.items()}}
             for r in runs
         ],
     }

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from retrieval.knowledge import lookup
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # English copy: commas group thousands
@@ -79,6 +81,17 @@ def unit_table() -> dict[str, Unit]:
     return table
 
 
+# --- hook: the knowledge graph's unit table (retrieval/knowledge, owned with realization) -------------------
+def knowledge_dimension(fact_name: str) -> str | None:
+    """The dimension of the unit retrieval.knowledge gives this attribute ("Processor frequency" -> GHz ->
+    frequency; "Black toner page yield" -> pages -> count); None when it gives none."""
+    info = lookup(fact_name)
+    if info.unitless == "count" or (info.unit or "").split(" ")[0] in {"pages", "sheets"}:
+        return "count"
+    unit = unit_table().get((info.unit or "").lower())
+    return unit.dimension if unit else None
+
+
 @lru_cache(maxsize=1)
 def _fact_dimensions() -> tuple[tuple[tuple[str, ...], str], ...]:
     raw = yaml.safe_load((DATA_DIR / "fact_dimensions.yaml").read_text(encoding="utf-8"))
@@ -86,7 +99,11 @@ def _fact_dimensions() -> tuple[tuple[tuple[str, ...], str], ...]:
 
 
 def implied_dimension(fact_name: str) -> str | None:
-    """The dimension a fact's name implies for its bare number (chains/grounding/data/fact_dimensions.yaml)."""
+    """The dimension a fact's name implies for its bare number: the knowledge graph's unit for the attribute
+    first (the table realized copy and the facts panel use), then chains/grounding/data/fact_dimensions.yaml."""
+    known = knowledge_dimension(fact_name)
+    if known is not None:
+        return known
     name = fact_name.lower()
     for keywords, dimension in _fact_dimensions():
         if any(k in name for k in keywords):

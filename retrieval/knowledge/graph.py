@@ -153,6 +153,31 @@ def with_unit(name: str, value: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _kinds() -> dict:
+    path = DATA_DIR / "kinds.yaml"
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
+
+
+@lru_cache(maxsize=1)
+def kind_heads() -> frozenset[str]:
+    """Nouns that name a kind of product ("cartridge", "cable", "doll"), mined from the shared catalogs' titles
+    and categories (scripts/mine_knowledge.py writes data/kinds.yaml)."""
+    raw = _kinds()
+    return frozenset(w.lower() for w in [*(raw.get("heads") or []), *(raw.get("category_heads") or [])])
+
+
+def known_kind(phrase: str) -> bool:
+    """Is the phrase a kind of product copy can call it by: does it end in a kind noun ("toner cartridge",
+    "labels"; not "paper matt")?"""
+    words = phrase.lower().split()
+    if not words:
+        return False
+    last = words[-1]
+    heads = kind_heads()
+    return last in heads or (last.endswith("s") and last[:-1] in heads) or (last.endswith("es") and last[:-2] in heads)
+
+
+@lru_cache(maxsize=1)
 def _title_rates() -> dict[str, float]:
     path = DATA_DIR / "title_facts.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -8,9 +8,11 @@ from __future__ import annotations
 import random
 import zlib
 
+from chains.drafting.realize.material import material
 from chains.drafting.realize.naming import naming
 from chains.drafting.realize.phrases import items_for, product_is_toy
 from chains.drafting.realize.planner import Planner
+from chains.drafting.realize.praise import praise_class
 from chains.drafting.realize.title import make_title
 from chains.drafting.realize.voice import VOICES, shift, voice_for
 from chains.grounding import GroundingVerifier
@@ -41,13 +43,19 @@ def realize_draft(
     verifier = verifier or GroundingVerifier(product, facts, allowed_texts=rules.required_phrases)
     rng = random.Random(zlib.crc32(f"{product.sku}:{seed}:{voice}".encode()))
     names = naming(product)
-    items = items_for(product, facts, rng)
+    items = items_for(product, facts, rng, voice)
     profile = channel_profile(channel)
     limits = Limits.of(rules, profile)
-    planner = Planner(names, items, verifier, voice, rng, toy=product_is_toy(product), channel=channel)
+    toy = product_is_toy(product)
+    age = next((i.extra.get("age") for i in items if i.kind == "age"), None)
+    grown_up = age is not None and age.unit == "years" and float(age.low) >= 12  # a costume for 16+: not "for kids"
+    klass = praise_class(names.kind or product.category or product.title, toy=toy and not grown_up)
+    planner = Planner(names, items, verifier, voice, rng, toy=toy, channel=channel, praise_class=klass,
+                      material=material(facts, verifier), adjective=supply_adjective(product))
     wanted = rules.bullet_count or {"short": 3, "normal": 5, "long": 5}[length]
-    bullets, bullet_ids = planner.bullets(max(3, min(wanted, limits.bullet_max)))
-    paragraphs, description_ids = planner.description(length)
+    bullets, bullet_ids = planner.bullets(max(1, min(wanted, limits.bullet_max)))
+    opener = bullets[0].split(": ", 1)[-1].split(" – ", 1)[-1] if bullets else ""
+    paragraphs, description_ids = planner.description(length, bullet_opener=opener.split(". ")[0].rstrip(".") + ".")
     description = "\n".join(paragraphs)
     title = make_title(product, names, items, facts, limits.title_max)
     if not verifier.check_title(title).text:  # an attribute the verifier will not take in a title: the name alone
@@ -65,3 +73,9 @@ def realize_draft(
     )
     keep = [w for w in (product.brand or "", product.model or "") if w]
     return apply_rules(draft, rules, channel, keep_case=keep)
+
+
+def supply_adjective(product: Product) -> str:
+    """"original" or "compatible": how Icecat's Type tells a maker's own supplies from third-party ones."""
+    value = (product.attributes.get("Type") or "").strip().lower()
+    return value if value in {"original", "compatible"} else ""

@@ -1,55 +1,64 @@
-"""The sentence planner: items -> 3-5 themed bullets (what it is and who it is for first) and a description
-in two or three short paragraphs, in one voice and one channel's style.
+"""The sentence planner: items -> themed bullets (what it is and who it is for first) and a description in one
+to three short paragraphs, in one voice and one channel's style.
 
-Content selection (phrases.items_for), then sentence planning (themes, order, aggregation of items with
-the same verb), then surface realization (frames from the voice, articles and lists by inflect). Every
-sentence is checked by the verifier as it is made; a frame the verifier rejects is replaced by another
-realization, and an item that fails on its own is left out, so the realized draft is verified by construction.
+Content selection (phrases.items_for), then sentence planning (themes, order, aggregation of items with the
+same verb), then surface realization (frames from the voice, articles and lists). Every bullet carries at least
+one fact: a thin product gets fewer bullets, never a bullet of praise. A draft carries at most one fact-free
+line (praise.py), chosen for the product's class and the brand's voice. Sentence subjects vary: the same
+subject never opens two sentences in a row. Every sentence is checked by the verifier as it is made; a frame
+the verifier rejects is replaced by another, and an item that fails on its own is left out.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from chains.drafting.realize import values as v
-from chains.drafting.realize.naming import Naming
+from chains.drafting.realize.naming import Naming, plural_name
 from chains.drafting.realize.phrases import Item
+from chains.drafting.realize.praise import praise_lines, praise_share
 from chains.drafting.realize.voice import headers, lines
 from chains.grounding import GroundingVerifier
 
 MAX_ITEMS_PER_SENTENCE = 3
 BULLET_MAX_CHARS = 255
-TOY_THEMES = ["identity", "contents", "play", "power", "build", "look", "performance", "connectivity",
-              "compatibility", "capacity", "care", "extra"]
+TOY_THEMES = ["identity", "contents", "play", "scale", "power", "build", "look", "performance", "connectivity",
+              "compatibility", "capacity", "care", "standards", "extra"]
+PHYSICAL = {"build", "look", "contents", "care", "standards", "scale"}
 
 
-@dataclass
-class Plan:
-    bullets: list[str] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
-    fact_ids: set[str] = field(default_factory=set)
+@dataclass(frozen=True)
+class Material:
+    """Sentences from the supplier's own description that may open the description (cleaned and verified)."""
+
+    sentences: tuple[str, ...]
+    fact_id: str
 
 
 class Planner:
     def __init__(self, naming: Naming, items: list[Item], verifier: GroundingVerifier, voice: str,
-                 rng: random.Random, *, toy: bool, channel: str) -> None:
+                 rng: random.Random, *, toy: bool, channel: str, praise_class: str = "general",
+                 material: Material | None = None, adjective: str = "") -> None:
         self.naming = naming
+        self.adjective = f"{adjective} " if adjective else ""  # "original" toner cartridge (Icecat's Type)
         self.verifier = verifier
         self.voice = voice
         self.rng = rng
         self.toy = toy
         self.channel = channel
-        self.items = [i for i in items if i.kind == "label" or self._passes(f"It {i.vp}.")]
+        self.material = material
+        self.items = [i for i in items if self._passes(f"It {i.vp}.")]
         self.audience = next((i for i in self.items if i.kind == "age"), None)
         self._headers_used: set[str] = set()
+        self._last_subject = ""
+        self._praise = self._choose_praise(praise_class)
 
     # --- verification --------------------------------------------------------------------------------
     def _passes(self, text: str) -> bool:
-        checked = self.verifier.check_text(text, "bullet")
-        return not checked.dropped
+        return not self.verifier.check_text(text, "bullet").dropped
 
     def _first_passing(self, options: list[str], **values: str) -> str:
         """The first option (in seeded order) that fills and passes the verifier; "" when none does."""
@@ -63,11 +72,24 @@ class Planner:
 
     # --- sentences -----------------------------------------------------------------------------------
     def subject(self, first: bool) -> str:
-        if first:
-            return self.naming.short
-        options = [s for s in lines(self.voice, "subjects") if "{kind}" not in s or self.naming.kind]
-        options = [s for s in options if s != "{short}"] or ["It"]
-        return _fill(self.rng.choice(options), {"short": self.naming.short, "kind": self.naming.kind or ""})
+        """A sentence's subject: never the one the last sentence opened with; the name or the kind only to open a
+        paragraph or after another subject; a plural kind ("labels") never, since the verbs are singular."""
+        n = self.naming
+        options = lines(self.voice, "subjects")
+        plural = bool(n.kind) and (v.ENGINE.singular_noun(n.kind.split()[-1]) is not False)
+        options = [s for s in options if ("{kind}" not in s or (n.kind and not plural))
+                   and ("{short}" not in s or (n.short and not plural_name(n.short)))]
+        if not first:
+            options = [s for s in options if s != "{short}" or len(n.short.split()) <= 3]
+        short = n.short if n.short.startswith("the ") or not (n.kind or re.search(r"\d", n.short)) else f"the {n.short}"
+        filled = [_capitalise(_fill(s, {"short": short, "kind": n.kind or ""})) for s in options]
+        filled = [s for s in filled if s and s != self._last_subject] or ["It"]
+        if first and not self._last_subject:
+            chosen = filled[0] if filled[0] != "It" else self.rng.choice(filled)
+        else:
+            chosen = self.rng.choice(filled)
+        self._last_subject = chosen
+        return chosen
 
     def sentences(self, items: list[Item], *, first_subject: bool = False) -> list[str]:
         """Items said in one or two sentences: "It weighs 1.2 kg and measures 40 x 29.8 x 8 cm.\""""
@@ -76,75 +98,101 @@ class Planner:
         for start in range(0, len(natural), MAX_ITEMS_PER_SENTENCE):
             chunk = natural[start:start + MAX_ITEMS_PER_SENTENCE]
             subject = self.subject(first_subject and start == 0)
-            text = f"{subject} {aggregate(chunk, self.rng.choice(lines(self.voice, 'has_verbs')))}."
-            if not self._passes(text):  # a subject or an aggregate the verifier rejects: plain "It" and one by one
+            taken = {i.verb.split()[0] for i in chunk if i.verb and i.verb != "has"}
+            has = [h for h in lines(self.voice, "has_verbs") if h.split()[0] not in taken] or ["has"]
+            # The voice's "has" word, then plain "has" ("comes with X, runs Y" reads to the verifier as a list of
+            # contents), then plain "It"; one by one only when no aggregate passes.
+            tries = [(subject, aggregate(chunk, self.rng.choice(has))), (subject, aggregate(chunk, "has")),
+                     ("It", aggregate(chunk, "has"))]
+            text = next((f"{s} {j}." for s, j in tries if self._passes(f"{s} {j}.")), "")
+            if not text:
                 text = " ".join(f"It {i.vp}." for i in chunk)
+            if not text.startswith(subject):
+                self._last_subject = "It"
             out.append(_capitalise(text))
         for item in (i for i in items if i.kind == "care"):
             out.append(_capitalise(item.obj.rstrip(".")) + ".")
-        labels = [i for i in items if i.kind == "label"]
-        if labels:
-            out.append(_capitalise(" and ".join(f"its {_label_name(i)} is {i.obj}" for i in labels[:2])) + ".")
         return [s for s in out if self._passes(s)]
 
-    def identity_sentence(self) -> str:
+    def _identity_values(self) -> dict[str, str]:
         n = self.naming
-        audience = f" for {self.audience.obj}" if self.audience else ""
-        values = {"name": n.name, "brand": n.brand or "", "kind": n.kind or "", "audience": audience,
-                  "a_kind": v.article(n.kind) if n.kind else ""}
-        kind_in_name = bool(n.kind) and all(w in n.name.lower() for w in n.kind.split())
-        key = "opener" if n.kind and not kind_in_name else "opener_plain"
-        options = lines(self.voice, key)
-        if n.brand and n.brand.lower() in n.name.lower():  # "Faller 140431 from Faller": say the brand once
-            options = [o.replace(" from {brand}", "").replace(" by {brand}", "").replace(" ({brand})", "")
-                       for o in options if "{brand} " not in o.split("{name}")[0]]
-        if not n.brand:
-            options = [f"{{name}} is {{a_kind}}{{audience}}." if n.kind else "{name}{audience}."]
-        text = self._first_passing(options, **values)
-        return text or _fill("{name}{audience}.", values)
+        # "the Xerox 006R90321", "the HP ProCurve 420 ..."; a name with no kind and no number is a proper name
+        # ("Cranky the Crane", "Boggle Reinvention") and takes no article.
+        product_like = bool(n.kind) or bool(re.search(r"\d", n.name))
+        the_name = f"the {n.branded}" if product_like else n.name  # "Cranky the Crane from Learning Curve"
+        from_brand = "" if not n.brand or n.brand.lower() in the_name.lower() else f" from {n.brand}"
+        return {"the_name": the_name, "The_name": _capitalise(the_name), "brand": n.brand or "",
+                "kind": n.kind or "", "a_kind": v.article(f"{self.adjective}{n.kind}") if n.kind else "",
+                "audience": f" for {self.audience.obj}" if self.audience else "", "from_brand": from_brand,
+                "line": n.line or ""}
 
-    def flourish(self, key: str) -> str:
-        return self._first_passing([o for o in lines(self.voice, key) if o])
+    def identity_sentence(self, avoid: str = "") -> str:
+        n = self.naming
+        values = self._identity_values()
+        if n.kind and not n.kind_in_name:
+            key = "opener"
+        elif self.audience:
+            key = "opener_audience"
+            values["audience"] = " " + self.audience.obj
+        else:
+            key = "opener_plain"
+        options = [o for o in lines(self.voice, key) if _fill(o, values) != avoid] or lines(self.voice, key)
+        if not n.brand:
+            options = [o for o in options if "{brand}" not in o] or ["{The_name} is {a_kind}{audience}." if n.kind
+                                                                      else "{The_name}{audience}."]
+        text = self._first_passing(options, **values)
+        if not text:
+            text = _fill("{The_name}{audience}.", values)
+        if plural_name(n.name):  # "The 4M2U Keyboard Stickers are made for ages 14 and up."
+            text = re.sub(r"\b(is)\b", "are", text, count=1)
+        self._last_subject = ""
+        return text
+
+    def range_sentence(self) -> str:
+        """"It is part of the Wooden Thomas & Friends range." (after the identity sentence, so never the name)."""
+        if not self.naming.line:
+            return ""
+        options = [o for o in lines(self.voice, "range") if not o.startswith("{The_name}")]
+        values = {**self._identity_values(), "from_brand": ""}
+        return self._first_passing(options, **values)
+
+    def _choose_praise(self, klass: str) -> str:
+        """At most one praise line per draft, fitting the class and the voice; sometimes none."""
+        if self.rng.random() >= praise_share(self.voice):
+            return ""
+        return self._first_passing(praise_lines(self.voice, klass))
 
     # --- bullets -------------------------------------------------------------------------------------
     def themes(self) -> list[tuple[str, list[Item]]]:
-        """Items grouped by theme, most important theme first (by its best item); identity leads."""
+        """Items grouped by theme, most important theme first (by its best item)."""
         rest = [i for i in self.items if i is not self.audience]
-        order = {t: n for n, t in enumerate(TOY_THEMES)} if self.toy else {}
         grouped: dict[str, list[Item]] = {}
         for item in rest:
-            grouped.setdefault("extra" if item.kind == "label" else item.theme, []).append(item)
-        if "extra" in grouped:  # at most one plain "name: value" bullet, of at most two facts
-            labels = [i for i in grouped["extra"] if i.kind == "label"][:2]
-            grouped["extra"] = [i for i in grouped["extra"] if i.kind != "label"] + labels
-        themes = sorted(grouped.items(), key=lambda kv: (order.get(kv[0], 0), -max(i.weight for i in kv[1])))
+            grouped.setdefault(item.theme, []).append(item)
+        themes = sorted(grouped.items(), key=lambda kv: -max(i.weight for i in kv[1]))
         if self.toy:
+            order = {t: n for n, t in enumerate(TOY_THEMES)}
             themes = sorted(themes, key=lambda kv: order.get(kv[0], 99))
         return themes
 
     def bullets(self, count: int) -> tuple[list[str], set[str]]:
-        used: set[str] = set()
-        first = self.identity_sentence()
-        opener_items = [self.audience] if self.audience else []
-        identity = [first]
-        themes = self.themes()
-        if len(themes) + 1 < 3 and not self.toy:  # few themes: the biggest one split in two
-            themes = _split(themes)
-        bullets = [("identity", identity, opener_items)]
-        for theme, items in themes[: count - 1]:
-            sentences = self.sentences(items[:MAX_ITEMS_PER_SENTENCE])
-            if sentences:
-                bullets.append((theme, sentences, items))
-        if len(bullets) < 3:  # few facts: a bullet per remaining item, then a fact-free line in the voice
-            spare = [i for _, items in themes[count - 1:] for i in items]
-            for item in spare[: 3 - len(bullets)]:
-                bullets.append((item.theme, self.sentences([item]), [item]))
-        for key in ("toy_flourish" if self.toy else "flourish", "closer"):
-            if len(bullets) < 3 and (line := self.flourish(key)):
-                bullets.append(("extra", [line], []))
-        out = []
-        for theme, sentences, items in bullets:
-            text = self.bullet(theme, sentences)
+        """Up to `count` bullets, each with at least one fact: the identity first, then one theme each; a theme
+        with more to say than one bullet holds continues in a spare slot."""
+        identity = [self.identity_sentence()]
+        if (line := self.range_sentence()):
+            identity.append(line)
+        planned: list[tuple[str, list[Item]]] = []
+        for theme, items in self.themes():
+            for start in range(0, len(items), MAX_ITEMS_PER_SENTENCE):
+                planned.append((theme, items[start:start + MAX_ITEMS_PER_SENTENCE]))
+        order = {id(p): n for n, p in enumerate(planned)}  # the most important chunks, said in theme order
+        chosen = sorted(planned, key=lambda p: -max(i.weight for i in p[1]))[: count - 1]
+        chosen.sort(key=lambda p: order[id(p)])
+        out = [text for text in [self.bullet("identity", identity)] if text]
+        used = {fid for fid in (self.audience.fact_ids if self.audience else [])}
+        for theme, items in chosen:
+            self._last_subject = ""
+            text = self.bullet(theme, self.sentences(items))
             if text:
                 out.append(text)
                 used |= {fid for i in items for fid in i.fact_ids}
@@ -179,47 +227,35 @@ class Planner:
         return text
 
     # --- description -----------------------------------------------------------------------------------
-    def description(self, length: str) -> tuple[list[str], set[str]]:
-        used: set[str] = {fid for fid in (self.audience.fact_ids if self.audience else [])}
-        first = [self.identity_sentence()]
-        flourish = self.flourish("toy_flourish" if self.toy else "flourish")
-        if flourish:
-            first.append(flourish)
+    def description(self, length: str, *, bullet_opener: str = "") -> tuple[list[str], set[str]]:
+        """Up to three short paragraphs: what it is (with the supplier's own words where they verify), the
+        features, then the physical details and what is in the box. The draft's praise line, if any, closes
+        the first paragraph or the last."""
+        used: set[str] = set(self.audience.fact_ids if self.audience else [])
+        first = [self.identity_sentence(avoid=bullet_opener)]
+        if self.material:
+            first += list(self.material.sentences)
+            used.add(self.material.fact_id)
+        praise_first = self.rng.random() < 0.5
         themes = self.themes()
-        features = [(t, items) for t, items in themes if t not in {"build", "look", "contents", "care", "extra"}]
-        physical = [(t, items) for t, items in themes if t in {"build", "look", "contents", "care"}]
-        paragraphs = [" ".join(first)]
+        features = [(t, items) for t, items in themes if t not in PHYSICAL]
+        physical = [(t, items) for t, items in themes if t in PHYSICAL]
         limit = {"short": 1, "normal": 2, "long": 4}[length]
         second: list[str] = []
         for _, items in features[:limit]:
             chosen = items[:MAX_ITEMS_PER_SENTENCE]
-            second += self.sentences(chosen)
+            second += self.sentences(chosen, first_subject=not second)
             used |= {fid for i in chosen for fid in i.fact_ids}
-        if second:
-            paragraphs.append(" ".join(second))
+        third: list[str] = []
         if length != "short":
-            third: list[str] = []
-            for _, items in physical[:limit]:
-                chosen = [i for i in items if i.kind != "label"][:MAX_ITEMS_PER_SENTENCE]
-                third += self.sentences(chosen)
+            for _, items in physical[:limit + 1]:
+                chosen = items[:MAX_ITEMS_PER_SENTENCE]
+                third += self.sentences(chosen, first_subject=not third)
                 used |= {fid for i in chosen for fid in i.fact_ids}
-            closer = self.flourish("closer")
-            if closer and closer not in paragraphs[0]:
-                third.append(closer)
-            if third:
-                paragraphs.append(" ".join(third))
+        if self._praise:
+            (first if praise_first or not (second or third) else (third or second)).append(self._praise)
+        paragraphs = [" ".join(p) for p in (first, second, third) if p]
         return paragraphs, used
-
-
-def _split(themes: list[tuple[str, list[Item]]]) -> list[tuple[str, list[Item]]]:
-    if not themes:
-        return themes
-    biggest = max(range(len(themes)), key=lambda n: len(themes[n][1]))
-    theme, items = themes[biggest]
-    if len(items) < 2:
-        return themes
-    half = (len(items) + 1) // 2
-    return [*themes[:biggest], (theme, items[:half]), ("extra", items[half:]), *themes[biggest + 1:]]
 
 
 def aggregate(items: list[Item], has: str = "has") -> str:
@@ -237,11 +273,6 @@ def aggregate(items: list[Item], has: str = "has") -> str:
     if len(groups) <= 2:
         return " and ".join(groups)
     return ", ".join(groups[:-1]) + " and " + groups[-1]
-
-
-def _label_name(item: Item) -> str:
-    name = item.label.split(":", 1)[0]
-    return v.lower_value(re.sub(r"\s*\([^)]*\)", "", name))
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

@@ -37,7 +37,7 @@ class Age:
     high_unit: str = "years"
 
     def phrase(self) -> str:
-        """"ages 3 and up", "ages 3 to 10", "ages 18 months to 5 years", "children aged 3"."""
+        """"ages 3 and up", "ages 3 to 10", "ages 18 months to 5 years"."""
         low = self.low if self.unit == "years" else f"{self.low} months"
         if self.high is None:
             return f"ages {low} and up"
@@ -58,6 +58,8 @@ def age(value: str) -> Age | None:
         b, bu = _years(match.group("b"), match.group("bu"))
         if au == bu and float(a) > float(b):
             a, b = b, a
+        if (a, au) == (b, bu):  # "3 - 3 years": Amazon's form for 3+, not "children aged 3" only
+            return Age(a, None, au)
         return Age(a, b, au, bu)
     low, unit = _years(match.group("m"), match.group("mu") or "years")
     return Age(low, None, unit)
@@ -78,8 +80,8 @@ def _plain(number: float) -> str:
 
 
 def measure(name: str, value: str) -> str | None:
-    """A number with its unit as copy writes it ("1.2 Kg" -> "1.2 kg", Icecat "2.13" -> "2.13 GHz");
-    None when the number has no known unit (it is then never said)."""
+    """A number with its unit as copy writes it ("1.2 Kg" -> "1.2 kg", Icecat "2.13" -> "2.13 GHz", "23000"
+    pages -> "23,000 pages"); None when the number has no known unit (it is then never said)."""
     shown = with_unit(name, value)
     if shown is None:
         return None
@@ -89,8 +91,26 @@ def measure(name: str, value: str) -> str | None:
         number = float(match.group("n"))
         if unit == "g" and number >= 1000:  # 3460 g reads as 3.46 kg
             return f"{_plain(round(number / 1000, 2))} kg"
-        return f"{match.group('n')} {unit}"
-    return shown.strip()
+        return f"{grouped(match.group('n'))} {unit}"
+    small = re.fullmatch(r"0\.(\d+) GB", shown.strip())  # 0.512 GB is 512 MB
+    if small:
+        return f"{int(small.group(1).ljust(3, '0')[:3])} MB"
+    memory = re.fullmatch(r"(\d+) MB", shown.strip())
+    if memory and int(memory.group(1)) >= 1024 and int(memory.group(1)) % 1024 == 0:  # 16384 MB is 16 GB
+        return f"{int(memory.group(1)) // 1024} GB"
+    return grouped(shown.strip())
+
+
+def grouped(text: str) -> str:
+    """Thousands separated as English copy writes them: "23000 pages" -> "23,000 pages" (the verifier reads
+    "23,000" as 23000). Numbers glued to letters or inside codes ("R1179", "dv7-1211ea") are left alone."""
+    def group(match: re.Match[str]) -> str:
+        before = text[: match.start()].split()[-1:] or [""]
+        if re.search(r"[A-Z]{2}|/", before[0]):  # "ISO/IEC 24711" is a name, not a quantity
+            return match.group(1)
+        return f"{int(match.group(1)):,}"
+
+    return re.sub(r"(?<![\w.,/-])(\d{4,})(?![\w.,/-]|\.\d)", group, text)
 
 
 def dimensions(value: str) -> str:
@@ -107,11 +127,12 @@ def items(value: str) -> list[str]:
 
 
 def join(parts: list[str], conjunction: str = "and") -> str:
-    """"a, b and c" (inflect's join, without the Oxford comma)."""
+    """"a, b and c", without the Oxford comma. Hand-written: inflect's join switches to semicolons when a part
+    holds a comma, and "2,400 labels" does."""
     parts = [p for p in parts if p]
-    if not parts:
-        return ""
-    return ENGINE.join(parts, conj=conjunction, final_sep="")
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
 
 
 def article(phrase: str) -> str:

@@ -116,7 +116,8 @@ def test_scripted_model_hallucinations_are_rejected_and_grounded_text_kept(env) 
     assert len(generator.calls) == len(result.parts) >= 3
     for call in generator.calls:
         assert call["n"] == 2
-        assert call["allowed"] <= numbers_in(facts_text)
+        # "23,000" is the fact's 23000, as the realized part writes it
+        assert {n.replace(",", "") for n in call["allowed"]} <= {n.replace(",", "") for n in numbers_in(facts_text)}
     assert streamed  # the polished description reached on_text
     assert check_rules(result.draft, chain.context(result.product, brand=None, channel="amazon").rules, "amazon") == []
 

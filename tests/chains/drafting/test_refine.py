@@ -88,7 +88,7 @@ def test_missing_fact_is_refused_with_what_to_do(chain: CopyChain) -> None:
 def test_mention_an_existing_fact_puts_it_first(chain: CopyChain) -> None:
     first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
     second = refine_draft(chain, first.draft_id, "mention the page yield").draft
-    assert "23000" in second.bullets[0]
+    assert "23,000" in second.bullets[0]  # thousands separated, as copy writes them
     assert second.version == 2
 
 
