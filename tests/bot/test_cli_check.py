@@ -36,7 +36,7 @@ def test_json_lists_every_sentence_with_its_verdict_and_claims(home: Path) -> No
     assert {(c["text"], c["supported"]) for c in bad} >= {("30000", False), ("cyan", False)}
     assert all(c["reason"] for c in bad if not c["supported"])
     yields = [c for c in data["sentences"][1]["claims"] if c["text"] == "23000"]
-    assert yields[0]["facts"] == [{"id": "F9", "fact": "Black toner page yield: 23000"}]
+    assert yields[0]["facts"] == [{"id": "F9", "fact": "Black toner page yield: 23000 pages"}]
 
 
 def test_text_output_and_a_json_draft_file(home: Path, tmp_path: Path) -> None:
