@@ -3,6 +3,8 @@ feedback, the per-user limit and queue positions, allowlists, and the assistant 
 
 from __future__ import annotations
 
+import threading
+
 from tests.bot.conftest import final_answers, said_in_thread, start_http_bot
 from tests.slack_standin import TEAM_ID
 
@@ -41,13 +43,30 @@ def test_a_draft_is_one_message_posted_at_once_then_updated_in_place(slack, make
 
 def test_per_user_limit_and_place_in_the_queue(slack, make_services, sample_catalog):
     with start_http_bot(slack, make_services, workers=1, user_queue_limit=1) as bot:
-        _, slow = bot.sender.mention(f"draft {sample_catalog.products[4].sku}", user="U0ALICE")
-        slack.wait_calls("reactions.add", 1)
-        _, limited = bot.sender.mention("help", user="U0ALICE")
-        _, queued = bot.sender.mention("help", user="U0BOB")
-        slack.wait_for(lambda calls: any("limit is 1" in s for s in said_in_thread(calls, CHANNEL, limited)), 30)
-        slack.wait_for(lambda calls: any("number 1 in the queue" in s
-                                         for s in said_in_thread(calls, CHANNEL, queued)), 30)
+        # Alice's draft must still be running when the next two requests arrive. A first draft takes a
+        # fraction of a second now, so in-process the test holds that job until both answers are seen
+        # (a timing race made this fail in CI); with a broker the job runs in another process and the
+        # tiny model's polish is what keeps it busy.
+        release = threading.Event()
+        execute = getattr(bot.bot.pool, "execute", None)
+        if execute is not None:
+            def held(job, first=[True]):  # noqa: B006 - holds only the first job submitted
+                if first and first.pop():
+                    release.wait(60)
+                execute(job)
+
+            bot.bot.pool.execute = held
+        try:
+            _, slow = bot.sender.mention(f"draft {sample_catalog.products[4].sku}", user="U0ALICE")
+            slack.wait_calls("reactions.add", 1)
+            _, limited = bot.sender.mention("help", user="U0ALICE")
+            _, queued = bot.sender.mention("help", user="U0BOB")
+            slack.wait_for(lambda calls: any("limit is 1" in s
+                                             for s in said_in_thread(calls, CHANNEL, limited)), 30)
+            slack.wait_for(lambda calls: any("number 1 in the queue" in s
+                                             for s in said_in_thread(calls, CHANNEL, queued)), 30)
+        finally:
+            release.set()
         slack.wait_for(lambda calls: len(final_answers(calls, CHANNEL, queued)) >= 2, 90)  # then answered
         limited_text = " ".join(said_in_thread(list(slack.calls), CHANNEL, limited))
         assert "ref-" in limited_text
