@@ -9,8 +9,8 @@ issue 16 item 2). `copydesk eval` and bench.realization both use these; neither 
 - bare numbers: a number with neither a unit nor a counting noun after it ("Processor frequency: 2.66");
 - key-fact coverage, two ways: the verifier's attribution (its minimal set of facts behind each claim: a word
   the title and the category share counts for the title only), and "value stated": every number of the fact and
-  its content words (a category path: its last step) in the draft's supported text, whichever fact the verifier
-  picked for them;
+  its content words (a category path: its last step that names something, "Disney" for "... > Disney > Toys") in
+  the draft's supported text, whichever fact the verifier picked for them;
 - distinct-2 within a category, Amazon's title and bullet rules, ROUGE-L (chains/evaluation/metrics.py).
 """
 
@@ -175,12 +175,22 @@ def value_stated(fact: Fact, draft: Draft, verifier: GroundingVerifier) -> bool:
     """The fact's value is said in the draft's supported text: its numbers and its content words (by stem; a
     category path by its last step), whichever fact the verifier's attribution picked for them."""
     kept = " ".join(verifier.check_text(text, name).text for name, text in _parts(draft))
-    value = fact.value.rsplit(">", 1)[-1] if ">" in fact.value else fact.value
+    value = _path_step(fact.value) if ">" in fact.value else fact.value
     if not key_fact_covered(Fact(id=fact.id, name=fact.name, value=re.sub(r"[^\w\s.,]", " ", value),
                                  source_id=fact.source_id), kept) and re.search(r"\d", value):
         return False
     wanted = {s for s in stems_of(value) if not s.isdigit()}
     return bool(wanted) and wanted <= stems_of(kept) or (not wanted and key_fact_covered(fact, kept))
+
+
+_GENERIC_STEPS = {"toys", "others", "other", "adults", "kids", "accessories", "hobbies", "games", "all"}
+
+
+def _path_step(path: str) -> str:
+    """A category path's last step that names something: "Characters & Brands > Disney > Toys" -> "Disney"
+    (a leaf of "Toys" or "others" says nothing a copywriter would repeat)."""
+    steps = [s.strip() for s in path.split(">") if s.strip()]
+    return next((s for s in reversed(steps) if s.lower() not in _GENERIC_STEPS), steps[-1] if steps else path)
 
 
 def coverage(product: Product, facts: list[Fact], draft: Draft, verifier: GroundingVerifier) -> dict[str, float]:

@@ -51,7 +51,8 @@ def realize_draft(
     grown_up = age is not None and age.unit == "years" and float(age.low) >= 12  # a costume for 16+: not "for kids"
     klass = praise_class(names.kind or product.category or product.title, toy=toy and not grown_up)
     planner = Planner(names, items, verifier, voice, rng, toy=toy, channel=channel, praise_class=klass,
-                      material=material(facts, verifier), adjective=supply_adjective(product))
+                      material=material(facts, verifier), adjective=supply_adjective(product),
+                      labels=frozenset(f.name for f in facts))
     wanted = rules.bullet_count or {"short": 3, "normal": 5, "long": 5}[length]
     bullets, bullet_ids = planner.bullets(max(1, min(wanted, limits.bullet_max)))
     opener = bullets[0].split(": ", 1)[-1].split(" – ", 1)[-1] if bullets else ""

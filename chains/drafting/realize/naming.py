@@ -19,6 +19,9 @@ _NOT_KINDS = {"others", "other", "toys", "games", "accessories", "original", "co
               "new", "retired", "import", "package", "manual", "written", "toy", "year", "years", "month", "day",
               "next", "business", "onsite", "hardware", "support", "warranty", "matt", "matte", "glossy"}
 _NO_BRAND = {"generic", "unbranded", "unknown", "n/a", "na", "none"}
+# Category leaves that name a theme or an audience, not a kind of product.
+_THEMES = {"adult", "adults", "pirate", "military", "christmas", "sport", "stationery", "mathematics", "chocolate",
+           "robots", "robot", "sewing", "christma", "accessory", "accessories"}
 _JOINING = {"with", "and", "for", "of", "in", "the", "a", "&", "-", "to", "at", "on"}
 _MAX_NAME_WORDS = 8
 _CODE = re.compile(r"^(?=.*\d)(?=.*[a-z])[\w./-]{4,}$", re.IGNORECASE)  # "R1179", "dv7-1211ea", "006R90321"
@@ -52,8 +55,10 @@ def naming(product: Product) -> Naming:
     title = " ".join(_unshout(w) for w in re.sub(r"\s*\[[^\]]*\]", "", product.title).split())  # "[Toy]"
     kind, cut_at = _kind(product, title, brand)
     name, line = _name(title, cut_at, brand)
+    line = line or _franchise(product, title)
     kept = [w for w in name.split()[:-1] if not model or _compact(w) != _compact(model)] + name.split()[-1:]
-    if len(kept) >= 2 and len(kept) < len(name.split()):  # "Interactive Lc55020Uk Speedy": the code is the model's
+    named = [w for w in kept if w.lower() not in _NOT_KINDS]  # "LC51C Original Cyan" keeps its code: no name left
+    if len(kept) >= 2 and len(kept) < len(name.split()) and named:  # "Interactive Lc55020Uk Speedy": the model's
         name = " ".join(kept)
     if not name:
         name = kind.title() if kind else title
@@ -146,7 +151,8 @@ def _head_phrase(text: str) -> str:
     return ""
 
 
-_MEASURE = re.compile(r"\s\d+(?:[.,]\d+)?\s?(?:cm|mm|m|GB|MB|TB|GHz|MHz|Mbit/s|ppm|W|V|\"|in|inch)\b")
+_MEASURE = re.compile(r"\s\d+(?:[.,]\d+)?\s?(?:cm|mm|m|GB|MB|TB|GHz|MHz|Mbit/s|ppm|W|V|\"|in|inch|sheets|pages|pcs)\b"
+                      r"|\s\d+(?:[.,]\d+)?\s?x\s?\d")  # "... 64.6x33.8 mm": a size, where the name has ended
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
@@ -197,7 +203,9 @@ def _without_brand(name: str, brand: str | None) -> str:
 
 def _kind(product: Product, title: str, brand: str | None) -> tuple[str | None, str | None]:
     """The kind, and the words the catalog title can be cut at (a specs-built title: "HP ... Notebook Silver ...")."""
-    declared = product.attributes.get("Product type") or ""
+    typed = (product.attributes.get("Type") or "").strip()  # Icecat: "Freestanding rack" (not "Original")
+    declared = product.attributes.get("Product type") or (typed if typed.lower() not in {"original", "compatible"}
+                                                          and len(typed.split()) >= 2 else "")
     declared = v.lower_value(re.sub(r"\s*\([^)]*\)", "", declared)).strip()
     from_title = _title_kind(title)
     if from_title and (not declared or len(from_title[0].split()) > len(declared.split())):
@@ -212,8 +220,9 @@ def _kind(product: Product, title: str, brand: str | None) -> tuple[str | None, 
         if inside:  # "Trains" for "... Train Set": the title's own words ("train set")
             phrase = inside.group(0).lower()
             return (phrase if inside.group(1) and known_kind(phrase) else singular), None
-        if known_kind(singular):
-            return singular, None
+        if known_kind(singular) or (len(leaf.split()) == 1 and singular.lower() not in _THEMES
+                                    and not (product.category or "").startswith("Characters & Brands")):
+            return singular, None  # "Trains" for Chuggington's Speedy McAllister: "a train"
     phrase = _head_phrase(_without_brand(title, brand))  # "HERMA Labels Premium A4 ...": "labels"
     heads = [w for w in (re.sub(r"[^\w-]", "", w) for w in phrase.split()) if known_kind(w)]
     if heads:
@@ -230,3 +239,12 @@ def plural_name(name: str) -> bool:
     """"4M2U Keyboard Stickers", "Multimedia Speakers": the name is the things themselves (takes "are")."""
     words = re.findall(r"[A-Za-z]+", name)
     return bool(words) and _plural(words[-1]) and known_kind(words[-1])
+
+
+def _franchise(product: Product, title: str) -> str | None:
+    """"Characters & Brands > Thomas & Friends > ...": the range a toy belongs to, when its title does not say it."""
+    steps = [s.strip() for s in (product.category or "").split(">")]
+    if len(steps) >= 2 and steps[0].lower() == "characters & brands" and steps[1].lower() not in title.lower() \
+            and steps[1].lower() != (product.brand or "").lower():
+        return steps[1]
+    return None

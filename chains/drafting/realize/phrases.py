@@ -76,7 +76,9 @@ def items_for(product: Product, facts: list[Fact], rng: random.Random, voice: st
         if item:
             out.append(item)
     done = {f.id for f in batteries} if product_is_toy(product) else set()
-    for item in composites(by_name, rng, voice):
+    for item in composites(by_name, rng, voice, is_processor=bool(re.search(r"\bprocessor\b", context)
+                                                                  and "Processor frequency" in product.attributes
+                                                                  and not re.search(r"notebook|pc|server|desktop|laptop", context))):
         out.append(item)
         done |= set(item.fact_ids)
     if any(i.kind == "dimensions" for i in out):  # width x depth x height said once
@@ -124,7 +126,7 @@ def items_for(product: Product, facts: list[Fact], rng: random.Random, voice: st
                 *(f"figure:{item.extra['readable']}" for _ in [0] if "readable" in item.extra),
                 *(f"measure:{m}" for m in re.findall(r"\d[\d,.]*\s?[A-Za-z/²]+", item.obj) if item.kind == "figure")}
         said_inside = item.kind == "feature" and any(re.sub(r"^an? ", "", item.obj) in other.obj
-                                                       for other in out if other is not item and other.kind != "feature")
+                                                       for other in out if other is not item and other.obj != item.obj)
         if not keys & seen and not said_inside:  # "a remote control" beside "a wired remote control"
             seen |= keys
             unique.append(item)
@@ -165,7 +167,8 @@ def _importance(name: str, weight: int) -> int:
     return weight + round(40 * title_rate(name))
 
 
-def composites(by_name: dict[str, Fact], rng: random.Random, voice: str = "neutral") -> list[Item]:
+def composites(by_name: dict[str, Fact], rng: random.Random, voice: str = "neutral", *,
+               is_processor: bool = False) -> list[Item]:
     """Facts said together because a reader expects them together: a processor with its speed, memory
     with its type, storage with its medium, width x depth x height."""
     out: list[Item] = []
@@ -178,10 +181,19 @@ def composites(by_name: dict[str, Fact], rng: random.Random, voice: str = "neutr
         parts = [f for f in (family, model) if f]
         words = " ".join(dict.fromkeys(w for f in parts for w in f.value.split() if "xxx" not in w.lower()))
         obj = v.article(f"{words} processor")
-        if speed and (shown := v.measure(speed.name, speed.value)):
+        shown = v.measure(speed.name, speed.value) if speed else None
+        if shown:
             obj += f" at {shown}"
-            parts.append(speed)
-        out.append(Item("performance", "processor", [f.id for f in parts], "has", obj, _importance("processor model", 60)))
+            parts.append(speed)  # type: ignore[arg-type]
+        if is_processor:  # the product is the processor: "runs at 3.33 GHz", not "has a ... processor"
+            if family:
+                out.append(Item("performance", "processor", [f.id for f in (family, model) if f], "belongs to",
+                                f"the {family.value} family", 61))
+            if shown:
+                out.append(Item("performance", "processor", [speed.id], "runs at", shown, 60))  # type: ignore[union-attr]
+        else:
+            out.append(Item("performance", "processor", [f.id for f in parts], "has", obj,
+                            _importance("processor model", 60)))
     memory, memory_type = get("internal memory", "ram"), get("internal memory type", "memory type")
     if memory and (shown := v.measure(memory.name, memory.value)):
         kind = f" {memory_type.value}" if memory_type else ""
@@ -213,8 +225,10 @@ def realize_fact(fact: Fact, weight: int, rng: random.Random, by_name: dict[str,
                  voice: str = "neutral") -> Item | None:
     number = re.match(r"\s*(-?\d+(?:\.\d+)?)(?:\s|$)", fact.value)  # "2.13 GHz": the unit of 2.13, by its size
     info = lookup(fact.name, number.group(1) if number else fact.value)
-    if not info.shown:
-        return None
+    bare = re.fullmatch(r"\s*-?\d+(?:\.\d+)?\s*", fact.value)
+    if not info.copy or info.family == "logistics" or (info.unitless == "hidden" and (bare or not number)
+                                                        and not re.search(r"\d\s*x\s*\d", fact.value)):
+        return None  # "hidden": a bare number with no known unit is never said ("480 x 234" is not bare)
     name, value = fact.name.lower(), fact.value.strip()
     theme = THEMES.get(info.family, "extra")
     f = frames(voice)
@@ -336,6 +350,11 @@ def _proper(text: str) -> str:
     return " ".join(_PROPER.get(w, w) for w in text.split())
 
 
+_SPEC_HEADS = {"interface", "chipset", "controller", "antenna", "sensor", "tuner", "codec", "display", "screen",
+               "keyboard", "drive", "processor", "graphics", "connector", "port", "socket", "battery", "adapter", "panel",
+               "backlight", "webcam", "camera", "microphone", "speaker", "lens", "engine", "motor"}
+
+
 def _spec_phrase(readable: str, value: str) -> str:
     """A short spec value as a noun phrase with its head noun ("Interface: Fibre Channel" -> "a Fibre Channel
     interface"); "" when the value or the name does not make one (lists, long values, "supported" or "type"
@@ -343,7 +362,7 @@ def _spec_phrase(readable: str, value: str) -> str:
     if len(value) > 30 or re.search(r"[,;@\n(]|\d+\s*-\s*\d", value):
         return ""
     head = _kind_word(readable)
-    if not head or head.endswith("s") or head in {"source", "supported", "mode", "version", "standard", "format", "speed"}:
+    if head not in _SPEC_HEADS:  # "a Server card", "a Fiber medium", "a Cable source": heads that make no phrase
         return ""
     phrase = value if head.lower() in value.lower() else f"{value} {head}"
     return _proper(v.article(phrase.strip()))
@@ -401,8 +420,8 @@ def _batteries(facts: list[Fact], rng: random.Random, voice: str) -> Item | None
             batteries = f"{n} {size} {v.ENGINE.plural_noun('battery', n)}"
             inside = v.yes(included.value) if included is not None else ("(included)" in detail.value.lower() or None)
             if inside:  # "comes with 2 AA batteries included", not "takes 2 AA batteries, included"
-                return Item("power", "batteries", ids, "comes with", f"{batteries} included", weight, None,
-                            f"Batteries: {detail.value}")
+                return Item("power", "batteries", ids, rng.choice(frames(voice)["batteries_included"]),
+                            f"{batteries} included", weight, None, f"Batteries: {detail.value}")
             tail = " (not included)" if inside is False else ""
             return Item("power", "batteries", ids, rng.choice(frames(voice)["batteries"]), f"{batteries}{tail}",
                         weight, None, f"Batteries: {detail.value}")
@@ -411,8 +430,8 @@ def _batteries(facts: list[Fact], rng: random.Random, voice: str) -> Item | None
                     "Batteries required: No")
     if required is not None and v.yes(required.value) and included is not None:
         if v.yes(included.value):
-            return Item("power", "batteries", ids, "comes with", "batteries included", weight, None,
-                        f"Batteries required: {required.value}")
+            return Item("power", "batteries", ids, rng.choice(frames(voice)["batteries_included"]), "batteries included",
+                        weight, None, f"Batteries required: {required.value}")
         return Item("power", "batteries", ids, "needs", "batteries (not included)", weight, None,
                     f"Batteries required: {required.value}")
     return None

@@ -41,9 +41,10 @@ class Material:
 class Planner:
     def __init__(self, naming: Naming, items: list[Item], verifier: GroundingVerifier, voice: str,
                  rng: random.Random, *, toy: bool, channel: str, praise_class: str = "general",
-                 material: Material | None = None, adjective: str = "") -> None:
+                 material: Material | None = None, adjective: str = "", labels: frozenset[str] = frozenset()) -> None:
         self.naming = naming
         self.adjective = f"{adjective} " if adjective else ""  # "original" toner cartridge (Icecat's Type)
+        self.labels = {label.lower() for label in labels}  # fact names: never a header ("SIZE: ..." reads as a field)
         self.verifier = verifier
         self.voice = voice
         self.rng = rng
@@ -81,7 +82,8 @@ class Planner:
                    and ("{short}" not in s or (n.short and not plural_name(n.short)))]
         if not first:
             options = [s for s in options if s != "{short}" or len(n.short.split()) <= 3]
-        short = n.short if n.short.startswith("the ") or not (n.kind or re.search(r"\d", n.short)) else f"the {n.short}"
+        product_like = n.kind or re.search(r"\d", n.short) or not self.toy
+        short = n.short if n.short.startswith("the ") or not product_like else f"the {n.short}"
         filled = [_capitalise(_fill(s, {"short": short, "kind": n.kind or ""})) for s in options]
         filled = [s for s in filled if s and s != self._last_subject] or ["It"]
         if first and not self._last_subject:
@@ -99,7 +101,8 @@ class Planner:
             chunk = natural[start:start + MAX_ITEMS_PER_SENTENCE]
             subject = self.subject(first_subject and start == 0)
             taken = {i.verb.split()[0] for i in chunk if i.verb and i.verb != "has"}
-            has = [h for h in lines(self.voice, "has_verbs") if h.split()[0] not in taken] or ["has"]
+            has = [h for h in lines(self.voice, "has_verbs") if h.split()[0] not in taken
+                   and not (h == "comes with" and any(i.kind == "figure" for i in chunk))] or ["has"]  # not "comes with a speed"
             # The voice's "has" word, then plain "has" ("comes with X, runs Y" reads to the verifier as a list of
             # contents), then plain "It"; one by one only when no aggregate passes.
             tries = [(subject, aggregate(chunk, self.rng.choice(has))), (subject, aggregate(chunk, "has")),
@@ -118,10 +121,12 @@ class Planner:
         n = self.naming
         # "the Xerox 006R90321", "the HP ProCurve 420 ..."; a name with no kind and no number is a proper name
         # ("Cranky the Crane", "Boggle Reinvention") and takes no article.
-        product_like = bool(n.kind) or bool(re.search(r"\d", n.name))
+        product_like = bool(n.kind) or bool(re.search(r"\d", n.name)) or not self.toy
         the_name = f"the {n.branded}" if product_like else n.name  # "Cranky the Crane from Learning Curve"
         from_brand = "" if not n.brand or n.brand.lower() in the_name.lower() else f" from {n.brand}"
-        return {"the_name": the_name, "The_name": _capitalise(the_name), "brand": n.brand or "",
+        bare = n.name if not n.brand or not n.name.lower().startswith(n.brand.lower() + " ") else n.name[len(n.brand) + 1:]
+        the_bare = f"the {bare}" if product_like else bare  # after "{brand} presents": the brand said once
+        return {"the_name": the_name, "The_name": _capitalise(the_name), "brand": n.brand or "", "the_bare": the_bare,
                 "kind": n.kind or "", "a_kind": v.article(f"{self.adjective}{n.kind}") if n.kind else "",
                 "audience": f" for {self.audience.obj}" if self.audience else "", "from_brand": from_brand,
                 "line": n.line or ""}
@@ -205,7 +210,7 @@ class Planner:
             options = list(options)
             self.rng.shuffle(options)  # the theme's own headers first, in seeded order
             order += [o for o in options if o not in order]
-        for header in [h for h in order if h not in self._headers_used] + [""]:
+        for header in [h for h in order if h not in self._headers_used and h.lower() not in self.labels] + [""]:
             text = self.style_bullet(header, sentences)
             if text and self._passes(text):
                 self._headers_used.add(header)

@@ -27,8 +27,10 @@ def title_phrase(item: Item) -> str | None:
     if item.title:
         return item.title
     obj = item.obj
-    if item.kind == "processor":
-        return re.sub(r"^an? | processor.*$", "", obj).strip() or None
+    if item.kind == "processor":  # "an Intel Core 2 Duo P7450 processor at 2.13 GHz" -> "Intel Core 2 Duo P7450"
+        if item.verb == "runs at":
+            return obj
+        return re.sub(r"^an? | processor.*$", "", obj).strip() or None if re.match(r"an? ", obj) else None
     if item.kind == "memory":
         return re.sub(r" of .*$", "", obj) + " RAM"
     if item.kind == "storage":

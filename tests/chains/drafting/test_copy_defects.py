@@ -4,12 +4,14 @@ units or separators. Each test drafts the very product from the shared catalogs.
 
 from __future__ import annotations
 
+import random
 import re
 from itertools import islice
 
 import pytest
 
 from chains.drafting import realize_draft
+from chains.drafting.realize.phrases import items_for
 from chains.evaluation import bare_numbers, bullets_without_fact, fact_free_sentences
 from chains.grounding import GroundingVerifier, split_sentences
 from copydesk.domain import BrandRules, Draft, Product
@@ -143,10 +145,11 @@ def test_a_model_code_inside_a_name_goes_to_the_model_slot(products) -> None:
 
 
 def test_maximum_memory_reads_as_expandable(products) -> None:
-    """"a maximum internal memory of 8 GB" (HP Pavilion dv7)."""
-    d = draft(products["2101957"])
-    text = " ".join([*d.bullets, d.description])
-    assert "maximum internal memory of" not in text and "up to 8 GB of memory" in text
+    """"a maximum internal memory of 8 GB" (HP Pavilion dv7): how much memory it takes, not a label."""
+    product = products["2101957"]
+    phrases = [i.vp for i in items_for(product, facts_for(product, include_description=False), random.Random(0))]
+    assert any(re.fullmatch(r"(takes|supports) up to 8 GB of memory", p) for p in phrases), phrases
+    assert not any("maximum internal memory" in p for p in phrases)
 
 
 def test_a_name_is_never_cut_mid_phrase(products) -> None:

@@ -63,8 +63,17 @@ def test_eval_runs_pipeline_and_both_baselines(tmp_path: Path, shared_data: Path
     assert overall["pipeline"]["rouge_l"] is not None  # the toys rows have human copy
     detail = overall["pipeline_detail"]
     assert detail["steps"] > 0 and detail["steps_from_template"] <= detail["steps"]
+    # issue 12 item 6: the copy measures, per system, from chains/evaluation/copy_quality.py
+    for system in ("pipeline", "template", "raw"):
+        copy = overall[system]["copy"]
+        assert {"spec_dump_drafts", "bare_label_bullet_rate", "bullets_without_fact", "drafts_with_bare_numbers",
+                "most_repeated_filler_share", "key_fact_coverage_value_stated", "distinct_2_within_category"} <= copy.keys()
+    assert overall["template"]["copy"]["spec_dump_drafts"] == 2  # the spec-sheet baseline is a spec dump
+    assert 0.0 <= detail["model_share_of_final_parts"] <= 1.0
+    assert 0.0 < detail["time_to_first_draft_p50_s"] <= detail["time_to_first_draft_max_s"]
     assert set(data["by_dataset"]) == {"icecat-sample", "amazon-sample"}
     markdown = report.markdown_path.read_text(encoding="utf-8")
     assert "unsupported-claim rate" in markdown and "fell back to the template" in markdown
+    assert "spec-dump drafts" in markdown and "Time to the first complete draft" in markdown
     for run in data["per_product"]:
         assert run["drafts"]["pipeline"]["title"]
