@@ -19,6 +19,7 @@ _ZERO = re.compile(r"0+(?:\.0+)?\s*[^\W\d_]*")  # "0 cm": an unfilled catalog fi
 @dataclass(frozen=True)
 class _Weights:
     skip: tuple[str, ...]
+    placeholders: frozenset[str]
     weights: tuple[tuple[tuple[str, ...], int], ...]
     number_bonus: int
     yes_no_penalty: int
@@ -29,6 +30,7 @@ def _weights() -> _Weights:
     raw = yaml.safe_load((DATA_DIR / "key_facts.yaml").read_text(encoding="utf-8"))
     return _Weights(
         skip=tuple(raw["skip"]),
+        placeholders=frozenset(raw["placeholders"]),
         weights=tuple((tuple(w["keywords"]), int(w["weight"])) for w in raw["weights"]),
         number_bonus=int(raw["number_bonus"]),
         yes_no_penalty=int(raw["yes_no_penalty"]),
@@ -39,11 +41,17 @@ def is_yes_no(fact: Fact) -> bool:
     return fact.value.strip().lower() in _YES_NO
 
 
+def is_placeholder(value: str) -> bool:
+    """"Generic", "others > others": a catalog field left at its default, not a fact about the product."""
+    steps = [s.strip().lower() for s in value.split(">")]
+    return all(s in _weights().placeholders for s in steps)
+
+
 def fact_weight(fact: Fact) -> int | None:
     """The fact's informativeness; None for facts that never count (the title, the description, ids)."""
     config = _weights()
     name = fact.name.lower()
-    if name in config.skip or _ZERO.fullmatch(fact.value.strip()):
+    if name in config.skip or _ZERO.fullmatch(fact.value.strip()) or is_placeholder(fact.value):
         return None
     weight = 10
     for keywords, value in config.weights:
@@ -57,9 +65,9 @@ def fact_weight(fact: Fact) -> int | None:
     return weight
 
 
-def key_facts(product: Product, facts: list[Fact], limit: int = 6) -> list[Fact]:
-    """The `limit` most informative facts, best first; ties keep the catalog's order. One fact per value:
-    a model number repeated as "Manufacturer reference" counts once."""
+def key_facts(product: Product, facts: list[Fact], limit: int | None = 6) -> list[Fact]:
+    """The `limit` most informative facts (None: all that may count), best first; ties keep the catalog's order.
+    One fact per value: a model number repeated as "Manufacturer reference" counts once."""
     ranked = sorted(
         ((w, i, f) for i, f in enumerate(facts) if (w := fact_weight(f)) is not None),
         key=lambda item: (-item[0], item[1]),

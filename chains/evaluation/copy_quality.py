@@ -165,10 +165,29 @@ def key_fact_covered(fact: Fact, text: str) -> bool:
 
 
 def stated_by_verifier(draft: Draft, verifier: GroundingVerifier) -> set[str]:
-    """The facts the verifier's attribution names for the draft's supported parts."""
+    """The facts the verifier's attribution names for the draft's supported parts.
+
+    The verifier explains a sentence by a minimal set of facts, so a word that both the product's title and
+    another fact hold ("Xerox" in "Product: Xerox 006R90321 toner cartridge" and in "Brand: Xerox") is given to
+    the title, which holds more of the sentence's words. The title (like the description and the ids) is never a
+    key fact: it is the other facts written as one line. So each sentence the verifier supports with every fact
+    is attributed a second time by the same verifier without those never-key facts, and both attributions
+    count: the brand said in "The Xerox 006R90321 is ..." is the brand's."""
     parts = _parts(draft)
     stated = {fid for name, text in parts for fid in verifier.check_text(text, name).fact_ids}
-    return stated | {fid for name, text in parts for c in verifier.claims(text, name) if c.supported for fid in c.fact_ids}
+    stated |= {fid for name, text in parts for c in verifier.claims(text, name) if c.supported for fid in c.fact_ids}
+    ranked = {f.value.strip().lower() for f in key_facts(verifier.product, verifier.facts, limit=None)}
+    atomic = [f for f in verifier.facts if f.value.strip().lower() in ranked]  # all that may be key facts
+    if len(atomic) == len(verifier.facts):
+        return stated
+    without_title = GroundingVerifier(verifier.product, atomic)
+    for name, text in parts:
+        supported = [s.sentence for s in verifier.sentence_checks(text, name) if s.supported]
+        for sentence in supported:
+            for check in without_title.sentence_checks(sentence, name):
+                stated |= set(check.fact_ids)
+                stated |= {fid for c in check.claims if c.supported for fid in c.fact_ids}
+    return stated
 
 
 def value_stated(fact: Fact, draft: Draft, verifier: GroundingVerifier) -> bool:

@@ -28,6 +28,20 @@ def test_key_facts_are_brand_type_and_specs_deterministically() -> None:
     assert len({f.value.lower() for f in keys}) == len(keys)  # "Category" and "Product type" both say Headphones
 
 
+def test_placeholder_values_are_never_key_facts() -> None:
+    """Amazon's "Generic" brand and "others > others" category are fields left at their default: a copywriter never
+    writes them, whatever the draft. A real brand and a category path with one named step still count."""
+    from copydesk.domain import Product
+    item = Product(sku="g1", title="20pcs Street Lights", brand="Generic", category="others > others",
+                   attributes={"Recommended age": "3 years and up", "Weight": "200 g"})
+    names = [f.name for f in key_facts(item, facts_for(item, include_description=False))]
+    assert "Brand" not in names and "Category" not in names and "Recommended age" in names
+    named = item.model_copy(update={"brand": "Hornby", "category": "others > Trains"})
+    names = [f.name for f in key_facts(named, facts_for(named, include_description=False))]
+    assert "Brand" in names and "Category" in names
+    assert len(key_facts(named, facts_for(named), limit=None)) > len(key_facts(named, facts_for(named), limit=2))
+
+
 def test_unsupported_claims_lower_grounding_and_total() -> None:
     item, facts = philips()
     clean = template_draft(item, facts, RULES, "amazon")

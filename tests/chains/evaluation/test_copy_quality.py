@@ -70,15 +70,25 @@ def test_praise_bullets_and_filler_are_found_by_the_verifier() -> None:
     assert summary["filler_sentences_over_20pct"] == 1
 
 
-def test_coverage_by_value_stated_credits_what_the_attribution_gives_the_title() -> None:
-    """The brand is said ("Hornby ..."), but the verifier's minimal attribution gives the word to the title."""
+def test_a_brand_said_with_the_title_words_is_credited_to_the_brand() -> None:
+    """"The Hornby Santa's Express Train Set ...": the verifier's minimal attribution gives "Hornby" to the title
+    fact (it holds more of the sentence's words); the title is never a key fact, so coverage attributes the
+    sentence again without it and the brand counts. A brand the draft does not say still does not."""
     facts = facts_for(TOY, include_description=False)
-    draft = Draft(sku="t1", title="Hornby Santa's Express Train Set R1179",
-                  bullets=["WHAT IT IS: The Hornby Santa's Express Train Set is made for ages 8 and up."],
-                  description="It has an electric engine and weighs 1.2 kg.")
-    coverage = judge_copy(draft, TOY, facts)["coverage"]
-    assert coverage["value_stated"] > coverage["verifier"]
-    assert coverage["value_stated"] == 1.0  # brand, model, category's last step (train), engine, age, weight
+    verifier = GroundingVerifier(TOY, facts)
+    brand = next(f for f in facts if f.name == "Brand")
+    title = next(f for f in facts if f.value == TOY.title)
+    said = Draft(sku="t1", title="Hornby Santa's Express Train Set R1179",
+                 bullets=["WHAT IT IS: The Hornby Santa's Express Train Set is made for ages 8 and up."],
+                 description="It has an electric engine and weighs 1.2 kg.")
+    assert brand.id not in verifier.check_text(said.bullets[0], "bullet").fact_ids  # the title took the word
+    assert title.id in verifier.check_text(said.bullets[0], "bullet").fact_ids
+    coverage = judge_copy(said, TOY, facts)["coverage"]
+    assert coverage["verifier"] == coverage["value_stated"] == 1.0  # brand, model, category (train), engine, age, weight
+    unsaid = Draft(sku="t1", title="Santa's Express Train Set R1179",
+                   bullets=["WHAT IT IS: The Santa's Express Train Set is made for ages 8 and up."],
+                   description="It has an electric engine and weighs 1.2 kg.")
+    assert judge_copy(unsaid, TOY, facts)["coverage"]["verifier"] == pytest.approx(5 / 6)
 
 
 def test_distinct_2_within_a_category_needs_enough_drafts() -> None:
