@@ -28,8 +28,9 @@ MIN_CUT_REPEAT = 20    # a line cut short must be this long to be taken for the 
 _GAP = "\x00"       # where a span was taken out, until the text around it is joined again
 _BREAK = "\x01"     # where a heading was taken out: the text after it starts a new line
 _UNMARK = str.maketrans({_GAP: " ", _BREAK: " "})
-# Sentence ends: a stop and a space, a stop run into a capital ("kid.Package"), a line break, a "2>" list mark.
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]”’]*(?:\s+|(?=[A-Z]))|\n|\s(?=\d{1,2}>\s)")
+# Sentence ends: a stop and a space, a stop run into a capital ("kid.Package") or a comma (Flipkart's fields:
+# "Dupatta Set .,Indcrown") or a removed label, a line break, a "2>" list mark; not the stop of a price's "Rs. 699".
+_SENTENCE_END = re.compile(r"(?<!\bRs)[.!?]+[\"')\]”’]*(?:[\s\x00\x01]+|,|(?=[A-Z]))|\n|\s(?=\d{1,2}>\s)")
 # A run of gaps with the separators around them ("Calculation - Great Discounts, ... Free Shipping.").
 _JOIN = re.compile(r"[ \t,;:|/–—-]*[\x00\x01](?:[ \t,;:|/–—.!?-]*[\x00\x01])*[ \t,;:|/–—-]*(?P<stop>[.!?]*)[ \t]*")
 _SPACES = re.compile(r"[ \t]+")

@@ -31,6 +31,8 @@ def cleaned(text: str, title: str = "Wooden Market Stall") -> tuple[str, list[st
      "feedback"),
     ("Soft plush. See our storefront for even more Party Toys! Hand wash only.", "Soft plush. Hand wash only.",
      "cross-promotion"),
+    ("These craft pens decorate the porcelain kits available on our amazon shop. Heat fix them in the oven.",
+     "These craft pens decorate the porcelain kits. Heat fix them in the oven.", "our-shop"),  # the fact stays
     ("Bright LEDs. Trade enquiries welcome, ask for our dealer price list. Runs on 2 AA batteries.",
      "Bright LEDs. Runs on 2 AA batteries.", "dealer-pitch"),
     ("Gem mint condition. Includes the original card.", "Includes the original card.", "mint-condition"),
@@ -65,6 +67,36 @@ def test_a_colour_or_code_said_only_in_the_shop_line_is_kept_as_an_attribute() -
     assert known.attributes == {"Color": "Navy", "Style code": "AS-1042"}  # the catalog's own colour stands
 
 
+# Real Flipkart rows (flipkart-sample.csv): the shop line without "Buy ... Rs" in front, and a shouted banner.
+def test_flipkarts_buy_online_line_goes_and_the_facts_around_it_stay() -> None:
+    title = "Veelys Shiny White Quad Roller Skates - Size 4.5 UK"
+    raw = (f"{title} only for Rs 2499 . Ideal For Boys . Buy online @ Flipkart.com. Only Genuine Products. "
+           "Free Shipping. Cash On Delivery!")
+    text, found = cleaned(raw, "Veelys Shiny White Quad Roller Skates")
+    assert text == f"{title} Ideal For Boys ."
+    assert {"price-line", "marketplace-promo", "marketplace-offers"} <= set(found)
+
+
+def test_a_shouted_shipping_banner_goes_but_the_product_facts_stay() -> None:
+    raw = ("TWO DAYS FREE SHIPPING | 100% SATISFIED CUSTOMERS NO HIDDEN CHARGES | TESTED PRODUCT | SOLVE YOUR QUERY\n"
+           "PRODUCT Full LCD Display with digitizer for all products")
+    text, found = cleaned(raw, "Cellbazaar Blackberry 8520 WHITE LCD")
+    assert text == "PRODUCT Full LCD Display with digitizer for all products"
+    assert {"marketplace-offers", "seller-promises"} <= set(found)
+
+
+@pytest.mark.parametrize(("raw", "kept"), [
+    ("Jacknjewel natural stone ring made in 14kt hallmark gold. Shop now to avail the lowest online prices.",
+     "Jacknjewel natural stone ring made in 14kt hallmark gold."),
+    ("Add oodles of style to your home with designer furnishings. best quality products at best prices.",
+     "Add oodles of style to your home with designer furnishings."),
+    ("Choli and Dupatta Set. We have not authorised any other seller to sell our brand Indcrown . Any seller doing "
+     "so is selling fake Indcrown Products.", "Choli and Dupatta Set."),
+])
+def test_more_flipkart_seller_lines_go(raw: str, kept: str) -> None:
+    assert cleaned(raw)[0] == kept
+
+
 def test_seller_terms_go_as_whole_sentences_with_their_list_numbers() -> None:
     raw = ("It is foldable for storage. Free Shipping! You will enjoy FREE SHIPPING for this item. Return policy: "
            "1. Buyer should return the item within 30 days. 2. Refund given as money back. Great game.")
@@ -84,6 +116,11 @@ def test_a_repeated_paragraph_goes_once_whole_or_cut_short() -> None:
     "This gift box contains six finger puppets.",            # a sentence, not Amazon's heading
     "Free to play with friends; see the rules inside.",
     "The ship can be dispatched on a mission in the game.",
+    "Delivered in two days by the seller's own van? No: the toy truck carries 12 blocks.",
+    "Warranty: 1 year manufacturer warranty against manufacturing defects.",  # a fact of the product
+    "Buy this pair of Liza Sandal and team it up with denims.",
+    "Two cushion covers for 40 cm cushions, only for indoor use.",
+    "Made from genuine leather, with a tested buckle.",
 ])
 def test_product_text_that_only_looks_like_noise_stays(text: str) -> None:
     assert cleaned(text) == (text, [])
