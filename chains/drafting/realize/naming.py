@@ -48,7 +48,7 @@ class Naming:
 
 
 def naming(product: Product) -> Naming:
-    brand = (product.brand or "").strip() or None
+    brand = _brand(product.brand or "", product.title) or None
     if brand and brand.lower() in _NO_BRAND:
         brand = None
     model = model_code(product)
@@ -73,6 +73,16 @@ def naming(product: Product) -> Naming:
         kind, in_name = None, False
     return Naming(name=bare, short=short, kind=kind, brand=brand, full=full, model=model, kind_in_name=in_name,
                   line=line, title_kind=_title_kind(title) is not None)
+
+
+def _brand(brand: str, title: str) -> str:
+    """The brand as copy says it: "K and C, K and C" -> "K and C"; "Minnie Mouse, Mad about Minnie" (a brand
+    field holding two names) -> the one the title uses, "Minnie Mouse"; "Tricks Of The Trade, Inc." stays."""
+    parts = list(dict.fromkeys(p.strip() for p in brand.split(",") if p.strip()))
+    if len(parts) <= 1 or re.fullmatch(r"(?i)(inc|ltd|llc|co|corp|gmbh|plc)\.?", parts[-1]):
+        return brand.strip()
+    said = [p for p in parts if p.lower() in title.lower()]
+    return said[0] if said else parts[0]
 
 
 def model_code(product: Product) -> str | None:
@@ -212,7 +222,10 @@ def _kind(product: Product, title: str, brand: str | None) -> tuple[str | None, 
         return from_title[0], from_title[0]
     if declared and not re.search(r"\d", declared) and len(declared.split()) <= 3 and known_kind(declared):
         return declared, (from_title[0] if from_title else declared)
-    leaf = (product.category or "").rsplit(">", 1)[-1].strip()
+    steps = [s.strip() for s in (product.category or "").split(">") if s.strip()]
+    while len(steps) > 1 and steps[-1].lower() in _THEMES | {"toys", "others", "other"}:
+        steps.pop()  # "Fancy Dress > Costumes > Adults": the leaf names the audience, the step before the kind
+    leaf = steps[-1] if steps else ""
     if leaf and leaf.lower() not in _NOT_KINDS and "&" not in leaf and not re.search(r"\d", leaf) \
             and len(leaf.split()) <= 2 and (not brand or leaf.lower() != brand.lower()):
         singular = " ".join(v.ENGINE.singular_noun(w) or w for w in leaf.lower().split())

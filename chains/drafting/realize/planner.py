@@ -131,12 +131,15 @@ class Planner:
                 "audience": f" for {self.audience.obj}" if self.audience else "", "from_brand": from_brand,
                 "line": n.line or ""}
 
-    def identity_sentence(self, avoid: str = "") -> str:
+    def identity_sentence(self, avoid: str = "", *, audience: bool = True) -> str:
+        """What it is, and who it is for unless `audience` is False (said in a bullet of its own)."""
         n = self.naming
         values = self._identity_values()
+        if not audience:
+            values["audience"] = ""
         if n.kind and not n.kind_in_name:
             key = "opener"
-        elif self.audience:
+        elif self.audience and audience:
             key = "opener_audience"
             values["audience"] = " " + self.audience.obj
         else:
@@ -152,6 +155,14 @@ class Planner:
             text = re.sub(r"\b(is)\b", "are", text, count=1)
         self._last_subject = ""
         return text
+
+    def audience_sentence(self) -> str:
+        """"It is made for ages 3 and up.": who it is for, as a sentence of its own."""
+        if not self.audience:
+            return ""
+        subject = self.subject(False)
+        options = lines(self.voice, "audience")
+        return self._first_passing(options, subject=subject, ages=self.audience.obj)
 
     def range_sentence(self) -> str:
         """"It is part of the Wooden Thomas & Friends range." (after the identity sentence, so never the name)."""
@@ -182,18 +193,27 @@ class Planner:
 
     def bullets(self, count: int) -> tuple[list[str], set[str]]:
         """Up to `count` bullets, each with at least one fact: the identity first, then one theme each; a theme
-        with more to say than one bullet holds continues in a spare slot."""
-        identity = [self.identity_sentence()]
-        if (line := self.range_sentence()):
-            identity.append(line)
+        with more to say than one bullet holds continues in a spare slot. A product with too little for three
+        bullets says who it is for in a bullet of its own (what it is / who it is for: two themes, two facts)."""
         planned: list[tuple[str, list[Item]]] = []
         for theme, items in self.themes():
             for start in range(0, len(items), MAX_ITEMS_PER_SENTENCE):
                 planned.append((theme, items[start:start + MAX_ITEMS_PER_SENTENCE]))
         order = {id(p): n for n, p in enumerate(planned)}  # the most important chunks, said in theme order
-        chosen = sorted(planned, key=lambda p: -max(i.weight for i in p[1]))[: count - 1]
+        split = self.audience is not None and count >= 3 and len(planned) + 1 < 3
+        chosen = sorted(planned, key=lambda p: -max(i.weight for i in p[1]))[: count - 1 - split]
         chosen.sort(key=lambda p: order[id(p)])
+        identity = [self.identity_sentence(audience=not split)]
+        if (line := self.range_sentence()):
+            identity.append(line)
         out = [text for text in [self.bullet("identity", identity)] if text]
+        if split and out:
+            self._last_subject = ""
+            audience = self.bullet("audience", [self.audience_sentence()])
+            if audience:
+                out.append(audience)
+            else:  # no audience line passes: who it is for goes back into the identity bullet
+                out = [text for text in [self.bullet("identity", [self.identity_sentence(), *identity[1:]])] if text]
         used = {fid for fid in (self.audience.fact_ids if self.audience else [])}
         for theme, items in chosen:
             self._last_subject = ""

@@ -50,6 +50,36 @@ def test_a_thin_product_gets_fewer_bullets_never_a_bullet_of_praise(products, sk
     assert not any(re.search(r"great choice for everyday use|gift idea|hours of fun", b, re.I) for b in d.bullets)
 
 
+@pytest.mark.parametrize(("sku", "bullets"), [
+    ("1c1f897018ab674797e6224e63d93532", 3),  # Lord Harry: name and range, age, weight and size
+    ("a02d1d1ecba7b46f9c78868434c25587", 3),  # 4M2U Keyboard Stickers
+    ("03756123c54f2857ac841e94b9679189", 2),  # street lights: a name and an age, nothing else
+])
+def test_a_thin_toy_says_who_it_is_for_in_a_bullet_of_its_own(products, sku: str, bullets: int) -> None:
+    """Lord Harry had two bullets, the age inside the identity one: what it is and who it is for are two themes
+    (issue 12), each with its fact. Never a third bullet without a fact."""
+    product = products[sku]
+    d = draft(product)
+    verifier = GroundingVerifier(product, facts_for(product, include_description=False))
+    assert len(d.bullets) == bullets and not bullets_without_fact(d, verifier)
+    assert "ages" not in d.bullets[0] and re.search(r"ages \d+", d.bullets[1])
+    rich = draft(products["87bbb472ef9d90dcef140a551665c929"])  # enough facts: the age stays in the first bullet
+    assert "ages 8" in rich.bullets[0] and not any(re.match(r"WHO IT SUITS|THE RIGHT AGE", b) for b in rich.bullets)
+
+
+def test_a_category_leaf_naming_an_audience_gives_the_step_before_as_the_kind(products) -> None:
+    """"Fancy Dress > Costumes > Adults": the stag suit is a costume (it had no kind: "This is Red Tartan ...")."""
+    d = draft(products["93b5b9e9aba34745d7abd74691429e5f"])
+    assert re.search(r"\bis a costume\b", d.bullets[0])
+
+
+def test_a_brand_field_with_two_names_is_said_once(products) -> None:
+    """"Minnie Mouse, Mad about Minnie Minnie Mouse Mad About Minnie Despatch Bag": the brand field's two names
+    were put before a name that already says them."""
+    d = draft(products["ffc7c55ad86cd78fdc81c0b4d747da95"])
+    assert d.bullets[0].count("Minnie") == 2 and "," not in d.bullets[0]
+
+
 @pytest.mark.parametrize("sku", ["3920564", "1570809", "87bbb472ef9d90dcef140a551665c929", "2101957"])
 def test_praise_appears_at_most_once_and_fits_the_product(products, sku: str) -> None:
     """Every draft closed on "A great choice for everyday use." (a toner, a power distribution unit...)."""
