@@ -1,12 +1,18 @@
 """The fluency gate on the hand-labelled set (tests/data/fluency/sentences.jsonl: garbled and fluent texts).
 
-Thresholds are calibrated on one half of the set (ids whose SHA-256 is even) so that the gate keeps at least
-95% of that half's fluent texts while rejecting as many garbled ones as it can, then reported on the other
-half (held out) and on all of it. The thresholds committed in generators/text/data/fluency.yaml are reported
-the same way; `--write` replaces them with this run's calibration. Baselines in the same run: the ranker's
-fluency signal (the model's mean log-likelihood) held to the same 95% on the calibration half, and the
-repeated-fragment check alone. Scoring uses the real text model (COPYDESK_LLM, the built-in SmolLM2 by
-default); 340 short texts take minutes on a CPU.
+Everything is fitted on one half of the set (ids whose SHA-256 is even) and reported on the other half (held
+out) and on all of it; nothing is chosen by looking at the held-out half. The gate (generators/text/fluency.py):
+- surface rules: the surface features (generators/text/garble.py) and the repeated-fragment check that no
+  fluent text of the calibration half shows and at least RULE_MIN of its garbled texts do;
+- a logistic regression (scikit-learn, standardised features, balanced classes) over all surface features and
+  the model's surprises, fitted on the calibration half; its threshold is the lowest that keeps >= KEEP_FIT of
+  the calibration half's fluent texts (rules included) by 5-fold out-of-fold probabilities, so the threshold
+  is not set on the texts the weights were fitted to.
+The rules and weights committed in generators/text/data/fluency.yaml are reported the same way; `--write`
+replaces them with this run's fit. Baselines in the same run: the ranker's fluency signal (the model's mean
+log-likelihood) held to 95% kept on the calibration half, the repeated-fragment check alone, and the previous
+gate (bounds on the surprises alone, calibrated the same way). Scoring uses the real text model (COPYDESK_LLM,
+the built-in SmolLM2 by default); 340 short texts take minutes on a CPU.
 
 `python -m bench.fluency_gate [--write]` writes bench/results/fluency_gate.json.
 """
@@ -29,6 +35,10 @@ from bench._common import machine, write_result
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "fluency" / "sentences.jsonl"
 CONTEXT = "Write one line of product copy."  # used when the model has no committed thresholds yet
 KEEP = 0.95
+KEEP_FIT = 0.96  # the weighted gate's threshold keeps this much of the calibration fluent (a margin over KEEP)
+RULE_MIN = 0.03  # a surface rule must catch at least this share of the calibration half's garbled texts
+C = 1.0          # inverse regularisation of the logistic regression (scikit-learn's default)
+FOLDS = 5
 BATCH = 16
 UPPER = [0.95, 0.96, 0.97, 0.98, 0.99, 1.0]  # fluent quantiles tried for an upper bound
 LOWER = [0.0, 0.01, 0.02, 0.03, 0.05]        # and for the lower bound on the mean
@@ -43,7 +53,7 @@ def rates(rejected: np.ndarray, garbled: np.ndarray) -> dict[str, Any]:
     return {
         "garbled": int(garbled.sum()), "fluent": int((~garbled).sum()),
         "garbled_rejected": round(caught / max(1, garbled.sum()), 4),        # recall of the gate
-        "fluent_kept": round(float((~rejected[~garbled]).mean()), 4),
+        "fluent_kept": round(float((~rejected[~garbled]).mean()), 4) if (~garbled).any() else None,
         "precision": round(caught / max(1, rejected.sum()), 4),            # rejected texts that were garbled
         "rejected": int(rejected.sum()),
     }
@@ -94,22 +104,88 @@ def report(features: dict[str, np.ndarray], garbled: np.ndarray, half: np.ndarra
             "held_out_half": rates(rejected[~half], garbled[~half]), "all": rates(rejected, garbled)}
 
 
-def write_thresholds(path: Path, model: str, context: str, bounds: dict[str, float | None], note: str) -> None:
-    """Replace the `models:` section of the data file, keeping its comments."""
+def choose_rules(table: dict[str, np.ndarray], garbled: np.ndarray, half: np.ndarray) -> list[str]:
+    """Surface features that no calibration fluent text shows and >= RULE_MIN of its garbled texts do."""
+    fluent, bad = half & ~garbled, half & garbled
+    return [name for name, column in table.items()
+            if not (column[fluent] > 0).any() and (column[bad] > 0).mean() >= RULE_MIN and name != "log_words"]
+
+
+def fit_weights(table: dict[str, np.ndarray], garbled: np.ndarray, half: np.ndarray,
+                ruled: np.ndarray) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The logistic regression on the calibration half, and its threshold set by out-of-fold probabilities."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    names = list(table)
+    x = np.column_stack([table[n] for n in names])[half]
+    y = garbled[half]
+
+    def model() -> Any:
+        return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000, class_weight="balanced"))
+
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    out_of_fold = cross_val_predict(model(), x, y, cv=folds, method="predict_proba")[:, 1]
+    threshold = 1.0
+    for candidate in sorted(set(out_of_fold.round(6))):
+        rejected = ruled[half] | (out_of_fold > candidate)
+        if (~rejected[~y]).mean() >= KEEP_FIT:
+            threshold = float(candidate)
+            break
+    fitted = model().fit(x, y)
+    scaler, regression = fitted[0], fitted[-1]
+    weights = {"features": names, "mean": [round(float(v), 6) for v in scaler.mean_],
+               "scale": [round(float(v), 6) for v in scaler.scale_],
+               "coef": [round(float(v), 6) for v in regression.coef_[0]],
+               "intercept": round(float(regression.intercept_[0]), 6), "threshold": round(threshold, 6)}
+    oof_rejected = ruled[half] | (out_of_fold > threshold)
+    return weights, rates(oof_rejected, y)
+
+
+def gate_rejects(table: dict[str, np.ndarray], rules: list[str], weights: dict[str, Any] | None) -> np.ndarray:
+    """What the runtime gate (fluency.FluencyGate) rejects, with these rules and weights."""
+    from generators.text.fluency import Weights
+
+    rows = len(next(iter(table.values())))
+    out = table["repeat_finder"] > 0
+    for name in rules:
+        out = out | (table[name] > 0)
+    if weights:
+        gate = Weights(tuple(weights["features"]), tuple(weights["mean"]), tuple(weights["scale"]),
+                       tuple(weights["coef"]), float(weights["intercept"]), float(weights["threshold"]))
+        out = out | np.array([gate.problem({n: float(table[n][i]) for n in gate.features}) is not None
+                              for i in range(rows)])
+    return out
+
+
+def split_report(rejected: np.ndarray, garbled: np.ndarray, half: np.ndarray, **extra: Any) -> dict[str, Any]:
+    return {**extra, "calibration_half": rates(rejected[half], garbled[half]),
+            "held_out_half": rates(rejected[~half], garbled[~half]), "all": rates(rejected, garbled)}
+
+
+def write_gate(path: Path, model: str, context: str, rules: list[str], weights: dict[str, Any], note: str) -> None:
+    """Replace the `models:` section and `garble.rules` of the data file, keeping its comments."""
     import yaml
 
     text = path.read_text(encoding="utf-8")
     models = (yaml.safe_load(text) or {}).get("models") or {}
-    models[model] = {"context": context, **bounds, "calibrated": note}
+    models[model] = {"context": context, **dict.fromkeys(BOUNDS), "weights": weights, "calibrated": note}
     head = re.split(r"(?m)^models:", text)[0]
-    path.write_text(head + yaml.safe_dump({"models": models}, sort_keys=False, allow_unicode=True, width=110),
-                    encoding="utf-8")
+    head = re.sub(r"(?m)^  rules: .*\n", "", head)
+    head = re.sub(r"(?m)^garble:\n", "garble:\n  rules: " + json.dumps(rules) + "\n", head)
+    dumped = yaml.safe_dump({"models": models}, sort_keys=False, allow_unicode=True, width=110,
+                            default_flow_style=None)
+    path.write_text(head + dumped, encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
     from copydesk.settings import Settings
+    from generators.text import garble
     from generators.text.factory import load_text_generator
-    from generators.text.fluency import DATA_FILE, FluencyScorer, RepeatFinder, load_thresholds
+    from generators.text.fluency import (DATA_FILE, FluencyScorer, RepeatFinder, load_rules, load_thresholds,
+                                         load_weights, surprise_features)
 
     settings = Settings()
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -128,36 +204,58 @@ def main(argv: list[str]) -> int:
         "end": np.array([s.end_nll for s in scores]),
         "repeated": np.array([repeats.find(r["text"]) is not None for r in rows]),
     }
+    surface = [{**garble.features(r["text"]), "repeat_finder": float(features["repeated"][i]),
+                **surprise_features(s)} for i, (r, s) in enumerate(zip(rows, scores))]
+    table = {name: np.array([f[name] for f in surface]) for name in surface[0]}
     garbled = np.array([r["label"] == "garbled" for r in rows])
     half = np.array([calibration_half(r["id"]) for r in rows])
 
+    # The gate: surface rules, then the weighted gate, all fitted on the calibration half.
+    rules = choose_rules({k: v for k, v in table.items() if k not in ("repeat_finder",)}, garbled, half)
+    ruled = gate_rejects(table, rules, None)
+    weights, out_of_fold = fit_weights(table, garbled, half, ruled)
+    rejected = gate_rejects(table, rules, weights)
+
+    # Baselines: the previous gate (bounds on the surprises), the ranker's signal alone, repeats alone.
     bounds = calibrate(features, garbled, half)
-    # Baseline: the ranker's signal, the mean log-likelihood, as the only bound (repeats off).
     none: dict[str, float | None] = dict.fromkeys(BOUNDS)
     plain = {**features, "repeated": np.zeros(len(rows), dtype=bool)}
     ranker_only = calibrate(plain, garbled, half, allowed=("max_mean_nll", "min_mean_nll"))
+    shipped_weights = load_weights(settings.llm)
+    shipped = None
+    if shipped_weights is not None:
+        shipped_dict = {"features": list(shipped_weights.features), "mean": list(shipped_weights.mean),
+                        "scale": list(shipped_weights.scale), "coef": list(shipped_weights.coef),
+                        "intercept": shipped_weights.intercept, "threshold": shipped_weights.threshold}
+        shipped = split_report(gate_rejects(table, list(load_rules()), shipped_dict), garbled, half,
+                               rules=list(load_rules()))
     result: dict[str, Any] = {
         "model": settings.llm, "context": context, "labelled_set": str(LABELLED.relative_to(LABELLED.parents[3])),
         "split": "calibration half: ids whose SHA-256 is even; held-out half: odd",
         "target": {"garbled_rejected": 0.9, "fluent_kept": KEEP},
         "scoring_seconds": round(seconds, 1), "machine": machine(),
-        "calibrated_this_run": report(features, garbled, half, bounds),
-        "committed": report(features, garbled, half, {k: getattr(committed, k) for k in none}) if committed else None,
+        "gate_fitted_this_run": {
+            **split_report(rejected, garbled, half, rules=rules, weights=weights),
+            "calibration_half_out_of_fold": out_of_fold,
+            "rules_alone": split_report(ruled, garbled, half),
+        },
+        "committed": shipped,
+        "baseline_surprise_bounds": report(features, garbled, half, bounds),
         "baseline_ranker_mean_loglik": report(plain, garbled, half, ranker_only),
         "baseline_repeats_only": report(features, garbled, half, none),
         "by_origin": {},
-        "items": [{"id": r["id"], "label": r["label"], "origin": r["origin"], "mean_nll": round(s.mean_nll, 3),
-                   "max_nll": round(s.max_nll, 3), "end_nll": round(s.end_nll, 3),
-                   "repeated": bool(features["repeated"][i])} for i, (r, s) in enumerate(zip(rows, scores))],
+        "items": [{"id": r["id"], "label": r["label"], "origin": r["origin"], "rejected": bool(rejected[i]),
+                   "held_out": not bool(half[i]),
+                   **{k: round(float(v), 3) for k, v in surface[i].items()}} for i, r in enumerate(rows)],
     }
-    rejected = reject(features, bounds)
     for origin in sorted({r["origin"] for r in rows}):
-        pick = np.array([r["origin"] == origin for r in rows])
-        result["by_origin"][origin] = rates(rejected[pick], garbled[pick])
+        pick = np.array([r["origin"] == origin for r in rows]) & ~half
+        result["by_origin"][origin] = {"held_out_half": rates(rejected[pick], garbled[pick])}
     if "--write" in argv:
-        note = (f"{time.strftime('%Y-%m-%d')}: held-out half {result['calibrated_this_run']['held_out_half']['garbled_rejected']:.0%} "
-                f"of garbled rejected, {result['calibrated_this_run']['held_out_half']['fluent_kept']:.0%} of fluent kept")
-        write_thresholds(DATA_FILE, settings.llm, context, bounds, note)
+        held = result["gate_fitted_this_run"]["held_out_half"]
+        note = (f"{time.strftime('%Y-%m-%d')}: held-out half {held['garbled_rejected']:.0%} of garbled rejected, "
+                f"{held['fluent_kept']:.0%} of fluent kept")
+        write_gate(DATA_FILE, settings.llm, context, rules, weights, note)
         result["written_to"] = str(DATA_FILE)
     write_result("fluency_gate", result)
     return 0

@@ -1,12 +1,17 @@
-"""Fluency of model-written copy: the base language model's surprise at a candidate, and a tokenizer-level
-check for repeated fragments ("Choose from 41, 41", "2.0 USB 2.0").
+"""Fluency of model-written copy: what a reader sees as garble (garble.py: unknown words, broken brackets,
+placeholders, a sentence cut off, words said again...), a tokenizer-level check for repeated fragments
+("Choose from 41, 41", "2.0 USB 2.0"), and the base language model's surprise at the candidate.
 
 A candidate is scored as the model's own answer to a neutral request (`context` in data/fluency.yaml): the
-mean and the largest negative log-likelihood of its tokens, and the surprise at the end-of-turn token right
-after it (a text the model would not end there is unfinished or broken). The gate rejects a candidate with a
-repeated fragment, or whose scores fall outside the thresholds calibrated for this model on a hand-labelled
-set (`python -m bench.fluency_gate`). The gate runs on model text only; realized text has its own tests.
-A model with no calibrated thresholds gets the repeated-fragment check alone.
+mean and the largest negative log-likelihood of its tokens, the share of very surprising tokens, and the
+surprise at the end-of-turn token right after it (a text the model would not end there is unfinished or
+broken). The gate rejects a candidate
+- with a repeated fragment, or with a surface fault that no fluent text of the calibration set has (`rules`);
+- or that the weighted gate calibrated for this model calls garbled: a logistic regression over the surface
+  features and the surprises, fitted on one half of a hand-labelled set (`python -m bench.fluency_gate
+  --write`), its weights in data/fluency.yaml; or whose surprises fall outside bounds set for the model there.
+The gate runs on model text only; realized text has its own tests. A model with no calibration gets the
+repeated-fragment check and the surface rules alone.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from generators.text import garble
+
 if TYPE_CHECKING:  # only read
     from copydesk.settings import Settings
 
@@ -31,6 +38,7 @@ DATA_FILE = Path(__file__).with_name("data") / "fluency.yaml"
 MAX_GAP = 2        # tokens between a fragment and its repeat ("41, 41": the comma)
 MAX_FRAGMENT = 5   # tokens in a repeated fragment
 MIN_COUNTED = 3    # a number (2 digits or more) said this many times in one text is a loop ("255 x 255 x 150 x 255")
+HIGH_NLL = 8.0     # a token this surprising (nats) is counted in `high_share`
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class FluencyScore:
     max_nll: float     # the most surprising token
     end_nll: float     # surprise at the end of the answer right after the text
     repeated: str | None = None  # the repeated fragment, as written
+    surprises: tuple[float, ...] = ()  # each text token's surprise, in order
 
 
 @dataclass(frozen=True)
@@ -65,18 +74,81 @@ class Thresholds:
         return None
 
 
+def surprise_features(score: FluencyScore) -> dict[str, float]:
+    """The model's surprise as features of the weighted gate."""
+    values = sorted(score.surprises) or [score.max_nll]
+    return {"mean_nll": score.mean_nll, "max_nll": score.max_nll, "end_nll": score.end_nll,
+            "high_share": sum(v > HIGH_NLL for v in values) / len(values),
+            "top2_nll": sum(values[-2:]) / len(values[-2:])}
+
+
+# What each surface rule says about a text, for the log and for `copydesk` users reading why a text went.
+RULE_PROBLEMS = {
+    "broken_pairs": "has a broken bracket or quote",
+    "placeholder_or_markup": "holds a template placeholder or markup",
+    "dangling_end": "stops mid-sentence",
+    "ends_on_function_word": "ends on a function word",
+    "adjacent_repeats": "says a word twice in a row",
+    "repeated_bigrams": "says a phrase again",
+    "few_words": "is too short to say anything",
+    "unknown_words": "holds a word that is not English",
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weighted gate calibrated for one model: features are standardised by `mean` and `scale`, weighed by
+    `coef` plus `intercept` into the log-odds that a text is garbled; above `threshold` (a probability) it is."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        return {name: c * (values[name] - m) / s
+                for name, m, s, c in zip(self.features, self.mean, self.scale, self.coef)}
+
+    def probability(self, values: dict[str, float]) -> float:
+        logit = self.intercept + sum(self.contributions(values).values())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+
+    def problem(self, values: dict[str, float]) -> str | None:
+        p = self.probability(values)
+        if p <= self.threshold:
+            return None
+        top = sorted(self.contributions(values).items(), key=lambda kv: kv[1], reverse=True)[:2]
+        return f"reads as garbled (p {p:.2f} > {self.threshold:.2f}; most: {', '.join(n for n, _ in top)})"
+
+
 @lru_cache(maxsize=4)
 def _data(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def load_thresholds(model_name: str, path: Path | None = None) -> Thresholds | None:
-    """The thresholds calibrated for `model_name` (the settings' `llm`), or None."""
+    """The surprise bounds and context calibrated for `model_name` (the settings' `llm`), or None."""
     entry = (_data(path or DATA_FILE).get("models") or {}).get(model_name)
     if not entry:
         return None
     fields = {k: entry.get(k) for k in ("max_end_nll", "min_mean_nll", "max_mean_nll", "max_token_nll")}
     return Thresholds(context=entry["context"], **fields)
+
+
+def load_weights(model_name: str, path: Path | None = None) -> Weights | None:
+    """The weighted gate fitted for `model_name`, or None (none fitted, or a thresholds file without one)."""
+    entry = ((_data(path or DATA_FILE).get("models") or {}).get(model_name) or {}).get("weights")
+    if not entry:
+        return None
+    return Weights(tuple(entry["features"]), tuple(map(float, entry["mean"])), tuple(map(float, entry["scale"])),
+                   tuple(map(float, entry["coef"])), float(entry["intercept"]), float(entry["threshold"]))
+
+
+def load_rules(path: Path | None = None) -> tuple[str, ...]:
+    """The surface features that reject a text on their own (any value above 0), chosen on the calibration half."""
+    return tuple((_data(path or DATA_FILE).get("garble") or {}).get("rules") or ())
 
 
 class RepeatFinder:
@@ -173,35 +245,47 @@ class FluencyScorer:
             if not text_values:
                 scores.append(FluencyScore(0, math.inf, math.inf, end))
                 continue
-            scores.append(FluencyScore(len(text_values), sum(text_values) / len(text_values), max(text_values), end))
+            scores.append(FluencyScore(len(text_values), sum(text_values) / len(text_values), max(text_values), end,
+                                       surprises=tuple(text_values)))
         return scores
 
 
 class FluencyGate:
     """Which candidates read as garbled, and why; None for a candidate that passes."""
 
-    def __init__(self, repeats: RepeatFinder, scorer: FluencyScorer | None, thresholds: Thresholds | None) -> None:
+    def __init__(self, repeats: RepeatFinder, scorer: FluencyScorer | None, thresholds: Thresholds | None,
+                 weights: Weights | None = None, rules: Sequence[str] = ()) -> None:
         self.repeats = repeats
         self.scorer = scorer
         self.thresholds = thresholds
+        self.weights = weights
+        self.rules = tuple(rules)
 
     def problems(self, texts: Sequence[str]) -> list[str | None]:
         found: list[str | None] = []
+        surfaces: list[dict[str, float]] = []
         for text in texts:
             repeated = self.repeats.find(text)
-            found.append(f"repeats “{repeated}”" if repeated else None)
-        if self.scorer is not None and self.thresholds is not None:
+            surface = {**garble.features(text), "repeat_finder": float(repeated is not None)}
+            surfaces.append(surface)
+            rule = next((name for name in self.rules if surface.get(name, 0.0) > 0), None)
+            found.append(f"repeats “{repeated}”" if repeated else RULE_PROBLEMS.get(rule, rule) if rule else None)
+        if self.scorer is not None and (self.thresholds is not None or self.weights is not None):
             unscored = [i for i, problem in enumerate(found) if problem is None]
             for i, score in zip(unscored, self.scorer.score([texts[i] for i in unscored])):
-                found[i] = self.thresholds.problem(score)
+                problem = self.thresholds.problem(score) if self.thresholds is not None else None
+                if problem is None and self.weights is not None:
+                    problem = self.weights.problem({**surfaces[i], **surprise_features(score)})
+                found[i] = problem
         return found
 
 
 def fluency_gate(generator: Any, settings: Settings) -> FluencyGate | None:
     """The gate for this generator's model text, or None when it is off or the model is not local.
 
-    The model's surprise counts only with thresholds calibrated for it (COPYDESK_FLUENCY_THRESHOLDS, or
-    data/fluency.yaml under the model's name); otherwise the repeated-fragment check runs alone.
+    The model's surprise counts only with a calibration for it (COPYDESK_FLUENCY_THRESHOLDS, or
+    data/fluency.yaml under the model's name: surprise bounds and/or fitted weights); otherwise the
+    repeated-fragment check and the surface rules run alone.
     """
     if not settings.fluency_gate:
         return None
@@ -211,8 +295,10 @@ def fluency_gate(generator: Any, settings: Settings) -> FluencyGate | None:
         log.info("Fluency gate off: %s exposes no local fast tokenizer.", getattr(generator, "name", generator))
         return None
     path = Path(settings.fluency_thresholds) if settings.fluency_thresholds else None
-    thresholds = load_thresholds(getattr(generator, "name", ""), path)
+    name = getattr(generator, "name", "")
+    thresholds = load_thresholds(name, path)
+    weights = load_weights(name, path)
     scorer = FluencyScorer(model, tokenizer, thresholds.context) if thresholds and model is not None else None
     if scorer is None:
-        log.info("Fluency gate: no thresholds for %s; only repeated fragments are checked.", getattr(generator, "name", ""))
-    return FluencyGate(RepeatFinder(tokenizer), scorer, thresholds)
+        log.info("Fluency gate: no calibration for %s; only repeats and surface rules are checked.", name)
+    return FluencyGate(RepeatFinder(tokenizer), scorer, thresholds, weights, load_rules())

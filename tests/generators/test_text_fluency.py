@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from copydesk.settings import Settings
-from generators.text.fluency import (FluencyGate, FluencyScore, FluencyScorer, RepeatFinder, Thresholds,
-                                     fluency_gate, load_thresholds)
+from generators.text.fluency import (FluencyGate, FluencyScore, FluencyScorer, RepeatFinder, Thresholds, Weights,
+                                     fluency_gate, load_rules, load_thresholds, load_weights, surprise_features)
 from generators.text.local import TransformersGenerator
 
 
@@ -61,11 +61,26 @@ def test_thresholds_name_what_is_wrong() -> None:
     assert bounds.problem(FluencyScore(5, 4.0, 25.0, 9.0)).startswith("holds a word that does not fit")
 
 
-def test_the_shipped_model_has_calibrated_thresholds() -> None:
-    shipped = load_thresholds(Settings(_env_file=None).llm)
+def test_the_shipped_model_has_a_fitted_gate() -> None:
+    llm = Settings(_env_file=None).llm
+    shipped, weights = load_thresholds(llm), load_weights(llm)
     assert shipped is not None and shipped.context
-    assert any(v is not None for v in (shipped.max_end_nll, shipped.min_mean_nll, shipped.max_mean_nll,
-                                       shipped.max_token_nll))
+    assert weights is not None and 0.0 < weights.threshold < 1.0
+    assert len(weights.features) == len(weights.coef) == len(weights.mean) == len(weights.scale)
+    assert {"end_nll", "unknown_share", "repeat_finder"} <= set(weights.features)
+    assert set(load_rules()) <= set(weights.features)
+
+
+def test_weights_say_which_features_made_a_text_garbled() -> None:
+    weights = Weights(("repeated_words", "end_nll"), (0.0, 5.0), (1.0, 2.0), (2.0, 1.0), -1.0, 0.5)
+    assert weights.problem({"repeated_words": 0.0, "end_nll": 5.0}) is None         # p = sigmoid(-1)
+    problem = weights.problem({"repeated_words": 2.0, "end_nll": 5.0})              # p = sigmoid(3)
+    assert problem is not None and problem.startswith("reads as garbled (p 0.95 > 0.50; most: repeated_words")
+
+
+def test_surprise_features_of_a_score() -> None:
+    found = surprise_features(FluencyScore(4, 3.0, 9.0, 2.0, surprises=(1.0, 9.0, 1.0, 1.0)))
+    assert found == {"mean_nll": 3.0, "max_nll": 9.0, "end_nll": 2.0, "high_share": 0.25, "top2_nll": 5.0}
 
 
 def test_the_gate_reads_its_thresholds_from_settings(generator: TransformersGenerator, tmp_path: Path) -> None:
@@ -74,6 +89,9 @@ def test_the_gate_reads_its_thresholds_from_settings(generator: TransformersGene
     repeats_only = fluency_gate(generator, Settings(_env_file=None))  # the tiny model has no calibration
     assert isinstance(repeats_only, FluencyGate) and repeats_only.scorer is None
     assert repeats_only.problems(texts) == ["repeats “41, 41”", None]
+    # the surface rules need no model: a placeholder, a cut-off sentence
+    assert repeats_only.problems(["Brand: [Your Brand]", "Cordless drill with two batteries,"]) == [
+        "holds a template placeholder or markup", "stops mid-sentence"]
 
     data = tmp_path / "fluency.yaml"
     data.write_text(f"models:\n  {generator.name!r}:\n    context: Write one line of product copy.\n"
@@ -82,3 +100,11 @@ def test_the_gate_reads_its_thresholds_from_settings(generator: TransformersGene
     assert strict is not None and strict.scorer is not None
     found = strict.problems(texts)
     assert found[0] == "repeats “41, 41”" and found[1].startswith("reads unfinished")
+
+    weighted = tmp_path / "weighted.yaml"
+    weighted.write_text(f"models:\n  {generator.name!r}:\n    context: Write one line of product copy.\n"
+                        "    weights: {features: [end_nll], mean: [0.0], scale: [1.0], coef: [1.0], intercept: 0.0,"
+                        " threshold: 0.0}\n", encoding="utf-8")  # any surprise at the end is too much
+    gate = fluency_gate(generator, Settings(_env_file=None, fluency_thresholds=weighted))
+    assert gate is not None and gate.weights is not None and gate.thresholds is not None
+    assert gate.problems(texts)[1].startswith("reads as garbled (p ")
