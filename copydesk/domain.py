@@ -175,6 +175,11 @@ class Draft(BaseModel):
     instruction: str | None = None
     timings: dict[str, float] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=utcnow)
+    # How the version was realized (chains/drafting/realize) and its polish seeded: the same product, brand,
+    # channel, voice, length and seed make the same realized draft again. None: stored before seeds were kept.
+    seed: int | None = None
+    voice: str | None = None
+    length: Literal["short", "normal", "long"] = "normal"
 
 
 class ImageJob(BaseModel):

@@ -26,6 +26,8 @@ def draft_command(
     brand: Optional[str] = typer.Option(None, "--brand", "-b", help="Brand whose style guide to follow"),
     channel: Optional[str] = typer.Option(None, "--channel", "-c", help="amazon, shopify or generic"),
     no_polish: bool = typer.Option(False, "--no-polish", help="Only the first draft: the language model is not loaded"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Realization seed (default: COPYDESK_SEED); a version's "
+                                       "seed (--json shows it) makes that version's first draft again"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
     """Draft grounded listing copy for one product: the first draft at once, then the model's polish of it."""
@@ -34,7 +36,7 @@ def draft_command(
     settings = load_settings()
     services = Services(settings)
     product = services.catalog.product(reference)
-    first = services.copy_chain.first_draft(product, brand=brand, channel=channel)
+    first = services.copy_chain.first_draft(product, brand=brand, channel=channel, seed=seed)
     if no_polish:
         _show(first, as_json)
         return
@@ -122,6 +124,9 @@ def result_json(result: DraftResult) -> dict[str, Any]:
                     "category": result.product.category},
         "brand": draft.brand,
         "channel": draft.channel,
+        "seed": draft.seed,
+        "voice": draft.voice,
+        "length": draft.length,
         **_copy_json(draft),
         "facts_used": [{"id": fid, "fact": facts.get(fid, fid)} for fid in draft.facts_used],
         "dropped_claims": [c.model_dump() for c in draft.dropped_claims],

@@ -7,7 +7,6 @@ It parses intent (bot/engine/intents.py), keeps thread state (copydesk/state/thr
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import time
@@ -136,6 +135,8 @@ class ConversationEngine:
                                init_image=image_file.content if image_file else None)
         if intent.kind == "refine":
             return self._refine(intent, thread, turn, progress)
+        if intent.kind == "variant":
+            return self._variant(thread, turn, progress, intent.instruction or "another variant")
         if intent.kind == "pick":
             if thread.pending == "image":
                 return self._image(intent.reference, thread, progress, scene=thread.scene or "")
@@ -156,10 +157,14 @@ class ConversationEngine:
         progress.status(f"Drafting copy for {product.sku}: {product.title[:80]}…")
         first = self.services.copy_chain.first_draft(product, brand=thread.brand, channel=thread.channel,
                                                      user=turn.user, channel_id=turn.channel_id)
-        thread.alternatives = "[]"
+        return self._show_and_polish(first, thread, turn, progress,
+                                     heading=f"Draft {first.draft.draft_id} v{first.draft.version}")
+
+    def _show_and_polish(self, first: DraftResult, thread: ThreadState, turn: Turn, progress: Progress, *,
+                         heading: str) -> list[Reply]:
+        """Show a draft made without the model at once; with the model loaded, polish it in place."""
         self._remember_draft(thread, first.draft)
-        shown = DraftReply(first.draft, first.product, first.facts, list(first.notes),
-                           heading=f"Draft {first.draft.draft_id} v{first.draft.version}")
+        shown = DraftReply(first.draft, first.product, first.facts, list(first.notes), heading=heading)
         if not self.polishing.available():
             shown.notes += [note for note in [self.polishing.waiting_note()] if note]
             return [shown]
@@ -173,7 +178,6 @@ class ConversationEngine:
         if result is first or thread is None or (thread.draft_id, thread.draft_version) != (
                 first.draft.draft_id, first.draft.version):
             return
-        thread.alternatives = json.dumps([alt.model_dump(mode="json") for alt in result.alternatives])
         self._remember_draft(thread, result.draft)
         self.state.save_thread(thread)
 
@@ -207,11 +211,8 @@ class ConversationEngine:
             self.polishing.stop(draft.draft_id, "A newer version was asked for, so polishing stopped.")
             if action == ACTION_SHORTER:
                 return self._refine_with(thread, turn, progress, "shorter")
-            if action == ACTION_VARIANT:
-                return self._another_variant(thread, draft, turn, progress)
-            self._feedback(draft, "regenerate", press.user)
-            thread.brand, thread.channel = draft.brand or thread.brand, draft.channel
-            return self._draft(draft.sku, thread, turn, progress)
+            return self._variant(thread, turn, progress, "another variant" if action == ACTION_VARIANT else "regenerate",
+                                 draft=draft)
         if action == ACTION_BULK_APPROVE:
             return [self.bulk.approve_all(value, thread.thread_key, press.user)]
         if action == ACTION_IMAGE:
@@ -236,21 +237,22 @@ class ConversationEngine:
             return self._image(sku, thread, progress, scene=thread.scene or "", seed=next_seed)
         raise InputError(f"Unknown button {action!r}.", hint="Ask again with a message in the thread.")
 
-    def _another_variant(self, thread: ThreadState, draft: Draft, turn: Turn, progress: Progress) -> list[Reply]:
-        """Show the next alternative the ranker kept, as the next version; none left: generate afresh."""
-        pending = json.loads(thread.alternatives or "[]")
-        if not pending:
+    def _variant(self, thread: ThreadState, turn: Turn, progress: Progress, instruction: str, *,
+                 draft: Draft | None = None) -> list[Reply]:
+        """Another version of the thread's draft (or of the pressed `draft`): realized again on a new seed, reading
+        differently from the versions shown so far (CopyChain.variant), then polished like a first draft.
+        "regenerate" also records that the last version was turned down (training data: feedback.py)."""
+        if draft is None:
+            if thread.draft_id is None:
+                return [InfoReply("There is no draft in this thread yet: name a product first, e.g. `draft SKU-123`.")]
+            draft = self.services.drafts.get(thread.draft_id, thread.draft_version)
+        progress.status(f"Drafting another version of {draft.draft_id} ({draft.sku})…")
+        self.polishing.stop(draft.draft_id, "A newer version was asked for, so polishing stopped.")
+        if instruction == "regenerate":
             self._feedback(draft, "regenerate", turn.user)
-            return self._draft(draft.sku, thread, turn, progress)
-        alternative = Draft.model_validate(pending.pop(0))
-        thread.alternatives = json.dumps(pending)
-        stored = self.services.drafts.save(
-            alternative.model_copy(update={"instruction": "another variant"}),
-            parent=(draft.draft_id, draft.version), user=turn.user, channel_id=turn.channel_id)
-        self._remember_draft(thread, stored)
-        product = self._get_product(stored.sku)
-        return [DraftReply(stored, product, facts_for(product), heading=f"Draft {stored.draft_id} "
-                           f"v{stored.version} (another variant)", alternatives_left=len(pending))]
+        result = self.services.copy_chain.variant(draft, user=turn.user, instruction=instruction)
+        return self._show_and_polish(result, thread, turn, progress, heading=f"Draft {result.draft.draft_id} "
+                                     f"v{result.draft.version} ({instruction}, seed {result.draft.seed})")
 
     # --- images ---------------------------------------------------------------------------
     def _image(self, reference: str | None, thread: ThreadState, progress: Progress, *, scene: str,

@@ -2,7 +2,8 @@
 and it never needs the language model for the conversation's plumbing.
 
 Kinds: help, brands, export, approve, edit, facts, image, draft, refine, settings (switch brand/channel only),
-check (pasted copy checked against a product's facts).
+check (pasted copy checked against a product's facts), variant (another version of the thread's draft: "another
+one", "try again", "give me a variant"; its instruction is "regenerate" when the words reject the last one).
 A follow-up in a thread that already has a draft is a refinement unless it clearly asks for something else.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 IntentKind = Literal["help", "brands", "export", "approve", "edit", "facts", "image", "draft", "refine", "settings",
-                     "pick", "check", "bulk", "cancel", "approve_all", "empty"]
+                     "pick", "check", "bulk", "cancel", "approve_all", "variant", "empty"]
 
 CHANNEL_WORDS = {"amazon": "amazon", "shopify": "shopify", "generic": "generic", "website": "generic"}
 
@@ -31,6 +32,13 @@ _BULK_KIND = re.compile(r"^(?P<kind>category|query|search)\b[\s:]*", re.I)
 _POLISH = re.compile(r"\b(with\s+)?(polish|polished|polishing)\b", re.I)
 _CANCEL = re.compile(r"^\s*(cancel|stop)(\s+(it|this|that|the\s+job|the\s+bulk(\s+job)?|bulk|drafting|"
                      r"polishing))?\s*[.!]*\s*$", re.I)
+# Another version of the thread's draft. "try again" / "regenerate" reject the last one; the rest only ask for more.
+_AGAIN = re.compile(r"^\s*(please\s+)?(regenerate|redo|try\s+(it\s+|that\s+)?again|start\s+over)(\s+(it|this|that))?"
+                    r"(\s+please)?\s*[.!]*\s*$", re.I)
+_ANOTHER = re.compile(r"^\s*(please\s+)?((can|could)\s+(you|i)\s+(get|have|see)\s+|(give|show|make|write)\s+(me\s+)?)?"
+                      r"(an?other|a\s+new|a\s+different|one\s+more|a\s+fresh|a)\s+"
+                      r"(one|variant|variation|version|draft|take|option|alternative|go)(\s+(of\s+)?(it|this|that))?"
+                      r"(\s+please)?\s*[.!?]*\s*$|^\s*(an?other|one\s+more)\s*[.!?]*\s*$", re.I)
 _APPROVE_ALL = re.compile(r"^\s*approve\s+(all|every(thing)?)(\s+(the\s+)?clean)?(\s+drafts?)?\s*[.!]*\s*$", re.I)
 # "check: <pasted copy>" (the thread's product) or "check SKU: <pasted copy>".
 _CHECK = re.compile(r"^\s*check(?:\s+(?P<ref>[^:\n]{1,80}?))?\s*:\s*(?P<text>.+)$", re.I | re.S)
@@ -98,6 +106,10 @@ def parse(text: str, *, has_draft: bool, brands: list[str] | None = None) -> Int
         return Intent("approve_all", message)
     if _CANCEL.match(message):
         return Intent("cancel", message)
+    if _AGAIN.match(message):
+        return Intent("variant", message, instruction="regenerate")
+    if _ANOTHER.match(message):
+        return Intent("variant", message, instruction="another variant")
     if match := _BULK.match(message):
         return _bulk(message, match["rest"], brands or [])
     if match := _PICK.match(message):  # the terminal's way of pressing a product-pick button

@@ -1,9 +1,10 @@
 """The copy chain: product reference -> grounded, ranked listing drafts, stored with ids.
 
-resolve -> facts -> brand rules and style -> small generation steps (copy_steps) -> assemble K
-candidate drafts (a part whose candidates all failed verification comes from the template) ->
-verify -> channel and brand rules -> score and rank -> store the best. Without a text model the
-template draft is the answer. Refine lives in refine.py and reuses the same steps.
+facts -> brand rules and style -> the realized draft (chains/drafting/realize, seeded) -> with a text model,
+its polish part by part (polish.py) -> verify -> channel and brand rules -> score and rank -> store the
+best. Without a text model the realized draft is the answer. Each draft records its seed, voice and length,
+so a version can be made again; `variant` makes another version on another seed (variants.py). Refine
+lives in refine.py and reuses the same pieces.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from chains.drafting.assemble import Assembled, Assembler
-from chains.drafting.polish import polish_draft
+from chains.drafting.assemble import Assembled, Assembler, realized
+from chains.drafting.polish import PolishPart, polish_draft, polish_messages, polish_parts, polish_steps
 from chains.drafting.context import Context, DraftResult
-from chains.drafting.steps import IDENTITY, Outcomes, Steps, Timer
+from chains.drafting.steps import Timer
+from chains.drafting.variants import choose, next_seeds, word_change
 from copydesk.state.drafts import DraftStore
-from chains.drafting.ranker import key_facts
-from chains.rules import CHANNELS, Limits
+from chains.rules import CHANNELS
 from chains.grounding import GroundingVerifier
-from copydesk.domain import BrandRules, Claim, Draft, Fact, Product
-from copydesk.errors import InputError
+from copydesk.domain import BrandRules, Draft, Product
+from copydesk.errors import InputError, NotFoundError, UnsupportedRequestError
 from copydesk.settings import Settings
-from generators.text.base import TextGenerator
+from generators.text.base import ChatMessage, TextGenerator
 from retrieval.catalog import Catalog
 from retrieval.facts import facts_for
 
@@ -61,11 +62,13 @@ class CopyChain:
         channel: str | None = None,
         user: str | None = None,
         channel_id: str | None = None,
+        seed: int | None = None,
     ) -> DraftResult:
         """The complete, verified first draft without the language model (milliseconds), stored as version 1.
-        Progressive drafting posts this at once, then `polish` improves it in place."""
+        Progressive drafting posts this at once, then `polish` improves it in place. `seed`: the realization's
+        (default: settings.seed); a stored version's seed makes its first draft again."""
         started = time.perf_counter()
-        result = self.compose(product, brand=brand, channel=channel, use_model=False, started=started)
+        result = self.compose(product, brand=brand, channel=channel, use_model=False, started=started, seed=seed)
         result.draft = self.store.save(result.draft, user=user, channel_id=channel_id)
         return result
 
@@ -90,7 +93,7 @@ class CopyChain:
         if on_part:
             on_part(0, total)
         polished = self.compose(first.product, brand=first.draft.brand, channel=first.draft.channel,
-                                on_text=on_text)
+                                on_text=on_text, **realization(first.draft))
         if on_part:
             on_part(total, total)
         if should_stop and should_stop():
@@ -102,6 +105,51 @@ class CopyChain:
         polished.draft = self.store.save(polished.draft.model_copy(update={"instruction": "polish"}),
                                          parent=parent, user=user)
         return polished
+
+    def variant(self, current: Draft, *, user: str | None = None, instruction: str = "another variant") -> DraftResult:
+        """Another version of `current`, stored as its next version: the product realized again on a new seed,
+        in the same voice and length, reading differently from the versions shown so far (variants.choose).
+        Made without the model (milliseconds); the bot polishes it afterwards as it does a first draft.
+        UnsupportedRequestError when every realization reads like `current` (a product with very few facts)."""
+        started = time.perf_counter()
+        product = self.catalog.get(current.sku)
+        if product is None:
+            raise NotFoundError(f"Draft {current.draft_id} is for SKU {current.sku}, which is no longer in the catalog.",
+                                hint="Re-ingest the product, then draft it again.")
+        shown = self.store.versions(current.draft_id) if current.draft_id else [current]
+        ctx, verifier = self.prepare(product, brand=current.brand, channel=current.channel, **realization(current))
+        seeds = next_seeds(shown, self.settings.seed)
+        chosen = choose(ctx, verifier, seeds, current, [d for d in shown if d.version != current.version])
+        if chosen is None:
+            raise UnsupportedRequestError(
+                f"Every other realization of {product.sku} I tried ({len(seeds)} seeds) reads exactly like "
+                f"v{current.version}: its catalog record gives too few facts to say them another way.",
+                hint='Ask for "warmer", "more technical", "longer", or add facts to the catalog and re-ingest.')
+        result = self.compose(product, brand=current.brand, channel=current.channel, use_model=False,
+                              started=started, **realization(chosen))
+        result.draft = self.store.save(result.draft.model_copy(update={"instruction": instruction}),
+                                       parent=(current.draft_id, current.version) if current.draft_id else None,
+                                       user=user)
+        result.notes.append(f"Realized again on seed {chosen.seed} ({word_change(result.draft, current):.0%} "
+                            f"of the words changed from v{current.version}).")
+        return result
+
+    def prepare(self, product: Product, *, brand: str | None, channel: str | None, include_description: bool = True,
+                voice: str | None = None, seed: int | None = None, length: str = "normal",
+                ) -> tuple[Context, GroundingVerifier]:
+        """The context of one realization (voice, seed, length) and the verifier every part of it goes through."""
+        ctx = self.context(product, brand=brand, channel=channel, include_description=include_description)
+        ctx = replace(ctx, realize_voice=voice, seed=self.settings.seed if seed is None else seed, length=length)
+        return ctx, GroundingVerifier(product, ctx.facts, allowed_texts=ctx.rules.required_phrases)
+
+    def polish_prompts(self, product: Product, *, brand: str | None, channel: str | None,
+                       include_description: bool = True, voice: str | None = None, seed: int | None = None,
+                       length: str = "normal") -> list[tuple[PolishPart, list[ChatMessage]]]:
+        """What `compose` with a model sends it for this realization, part by part, and nothing generated: the
+        prompts of the fine-tuning data (chains/training_data) are these, so they are the inference prompts."""
+        ctx, verifier = self.prepare(product, brand=brand, channel=channel, include_description=include_description,
+                                     voice=voice, seed=seed, length=length)
+        return [(part, polish_messages(ctx, part)) for part in polish_parts(realized(ctx, verifier), ctx, verifier)]
 
     def context(
         self, product: Product, *, brand: str | None, channel: str | None, include_description: bool = True
@@ -142,17 +190,15 @@ class CopyChain:
         `voice`, `seed`, `length`: how the first draft is realized (chains/drafting/realize)."""
         started = time.perf_counter() if started is None else started
         timer = Timer()
-        ctx = self.context(product, brand=brand, channel=channel, include_description=include_description)
-        ctx = replace(ctx, realize_voice=voice, seed=self.settings.seed if seed is None else seed, length=length)
+        ctx, verifier = self.prepare(product, brand=brand, channel=channel, include_description=include_description,
+                                     voice=voice, seed=seed, length=length)
         timer.seconds["retrieve"] = time.perf_counter() - started
-        verifier = GroundingVerifier(product, ctx.facts, allowed_texts=ctx.rules.required_phrases)
         assembler = Assembler(ctx, verifier, timer)
         if self.generator is None or not use_model:
             ranked, parts, dropped = assembler.rank([], keep=1), [], []
             notes = [] if not use_model else ["No text model is configured: this is the template draft."]
         else:  # the model polishes the realized draft part by part; the realized draft still competes
-            steps = Steps(self.generator, self.settings, verifier, brand=ctx.brand or "the shop", voice=ctx.voice,
-                          style=ctx.style, timer=timer)
+            steps = polish_steps(self.generator, self.settings, verifier, ctx, timer)
             gen_started = time.perf_counter()
             polished, parts = polish_draft(assembler.template, ctx, steps, verifier, self.generator)
             timer.add("generate", gen_started)
@@ -175,40 +221,8 @@ class CopyChain:
         ranked = [d.model_copy(update={"timings": timings}) for d in ranked]
         return DraftResult(ranked[0], ranked[1:], product, ctx.facts, notes, parts, dropped)
 
-    def generate(self, steps: Steps, ctx: Context, *, on_text: Callable[[str], None] | None = None) -> Outcomes:
-        """Run the steps: description first (it is streamed), then the title, then one step per bullet."""
-        keys = key_facts(ctx.product, ctx.facts, limit=6)
-        naming = IDENTITY | {"Description"}
-        attributes = [f for f in keys if f.name not in naming]
-        attributes += [f for f in ctx.facts if f.name not in naming and f not in attributes]
-        identity = [f for f in ctx.facts if f.name in IDENTITY]
-        tone = ", ".join(ctx.rules.tone_words[:2])
-        shown = [f for f in ctx.facts if f.name == "Description"]  # the catalog's copy, when it may be used
-        source = ctx.product.description if shown else None
-        name = ctx.product.title
-        description = steps.description(name, identity + attributes[:5] + shown, tone, source=source, on_text=on_text)
-        title = steps.title(name, identity + attributes[:4], max_words=title_words(ctx.rules))
-        bullets = [
-            steps.bullet(i, name, group, tone) for i, group in enumerate(bullet_groups(attributes, bullet_count(ctx)), 1)
-        ]
-        return Outcomes(title, bullets, description)
 
-
-def bullet_count(ctx: Context) -> int:
-    """Bullets the model writes: the brand's count, else 3 (the template adds more where it has facts for them),
-    within the channel's limit. Each is one generation step, the costliest part of a draft."""
-    return min(ctx.rules.bullet_count or 3, Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max)
-
-
-
-def title_words(rules: BrandRules) -> int:
-    return max(4, min(16, (rules.title_max_length or 100) // 7))
-
-
-def bullet_groups(attributes: list[Fact], count: int) -> list[list[Fact]]:
-    """Up to `count` groups of 1-3 facts, most important facts first."""
-    if not attributes or count <= 0:
-        return []
-    size = min(3, max(1, -(-len(attributes[: count * 3]) // count)))
-    usable = attributes[: count * size]
-    return [usable[i : i + size] for i in range(0, len(usable), size)]
+def realization(draft: Draft) -> dict:
+    """The compose arguments that realize `draft` again: its seed, voice and length (a draft stored before
+    seeds were kept: the defaults)."""
+    return {"seed": draft.seed, "voice": draft.voice, "length": draft.length}

@@ -1,33 +1,36 @@
 """Refine: a stored draft plus an instruction ("shorter", "for Amazon", "mention the warranty") -> a new version.
 
 Instructions are parsed deterministically into changes. Length, channel and "mention X" changes are
-made by rules over the draft and the catalog facts (a fact is inserted verbatim); a tone change asks
-the model to reword under the same verification as a first draft; a brand switch drafts again in
-the other brand's voice. Asking for a fact the catalog lacks raises UnsupportedRequestError.
+made by rules over the draft, its realization (the seed, voice and length it records) and the catalog
+facts; a tone change realizes the product again in the voice it names, on the seed that reads most
+differently from the versions shown so far (variants.choose), and with a model polishes that version
+toward the change under the same verification and ranking as a first draft (polish.py); a brand switch
+drafts again in the other brand's voice. Asking for a fact the catalog lacks raises UnsupportedRequestError.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from chains.drafting.assemble import keep_case
-from chains.drafting.chain import CopyChain
+from chains.drafting.variants import TRIES, choose, next_seeds
+from chains.drafting.assemble import keep_case, realized
+from chains.drafting.chain import CopyChain, realization
 from chains.drafting.context import Context, DraftResult
+from chains.drafting.polish import polish_draft, polish_steps
 from chains.drafting.steps import Steps, Timer
 from chains.drafting.ranker import score_draft
 from chains.rules import CHANNELS, Limits, apply_rules
 from chains.grounding import split_sentences
-from chains.drafting.realize import realize_draft
 from chains.grounding import GroundingVerifier
 from chains.grounding import stem, stems_of
 from copydesk.domain import Draft, Fact
 from copydesk.errors import NotFoundError, UnsupportedRequestError
 
 
-ChangeKind = Literal["shorter", "longer", "tone", "channel", "brand", "mention"]
+ChangeKind = Literal["variant", "shorter", "longer", "tone", "channel", "brand", "mention"]
 
 _TONES = {  # instruction word -> how the rewrite prompt says it
     "warm": "warmer and friendlier", "warmer": "warmer and friendlier", "friendly": "warmer and friendlier",
@@ -44,8 +47,11 @@ _LONGER = re.compile(r"\b(longer|lengthen|more detail|more details|expand|elabor
 _CHANNEL = re.compile(r"\b(?:for|to|on|as)\s+(amazon|shopify|generic)\b|\b(amazon|shopify|generic)\s+(?:version|listing)\b")
 _BRAND = re.compile(r"\b(?:use|in|with|switch to)\s+(?:the\s+)?([\w-]+?)(?:'s)?\s+(?:voice|style|brand|tone)\b")
 _MENTION = re.compile(r"\b(?:mention|include|add|highlight|emphasi[sz]e|talk about|point out)\s+(?:the\s+|a\s+|an\s+|its\s+)?(.+)")
+# Another version on a new seed (CopyChain.variant): "another one", "regenerate", "try again", "a new version".
+_VARIANT = re.compile(r"\b(?:an?other\s+(?:one|variant|version|draft|take)|regenerate|try\s+(?:it\s+)?again|"
+                      r"(?:a\s+)?(?:new|different|fresh)\s+(?:version|variant|take|draft)|variant)\b")
 _STOP = {"the", "a", "an", "its", "it", "is", "has", "that", "this", "product", "please", "and", "of", "to", "too", "also"}
-HELP = 'Try "shorter", "longer", "warmer", "more playful", "more formal", "for Amazon", "use the pebble voice" or "mention the <fact>".'
+HELP = 'Try "another one", "shorter", "longer", "warmer", "more playful", "more formal", "for Amazon", "use the pebble voice" or "mention the <fact>".'
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class Change:
 def parse_instruction(instruction: str) -> list[Change]:
     """The changes an instruction asks for, in a fixed order; UnsupportedRequestError when there are none."""
     text = " ".join(instruction.lower().split())
-    changes: list[Change] = []
+    changes: list[Change] = [Change("variant")] if _VARIANT.search(text) else []
     if match := _BRAND.search(text):
         changes.append(Change("brand", match.group(1)))
     if match := _CHANNEL.search(text):
@@ -97,6 +103,12 @@ def refine_draft(
         raise NotFoundError(f"Draft {draft_id} is for SKU {current.sku}, which is no longer in the catalog.",
                             hint="Re-ingest the product, then draft it again.")
     changes = parse_instruction(instruction)
+    if changes[0].kind == "variant":  # realized again on a new seed first; the other changes apply to that version
+        result = chain.variant(current, user=user, instruction=instruction)
+        changes = changes[1:]
+        if not changes:
+            return result
+        current = result.draft
     notes: list[str] = []
     brand_change = next((c for c in changes if c.kind == "brand"), None)
     channel_change = next((c for c in changes if c.kind == "channel"), None)
@@ -107,17 +119,16 @@ def refine_draft(
         brand = brand_change.value
     else:
         draft, brand = current, current.brand
-    ctx = chain.context(product, brand=brand, channel=channel)
-    verifier = GroundingVerifier(product, ctx.facts, allowed_texts=ctx.rules.required_phrases)
-    timer = Timer()
+    # realized again (another length, voice or channel) from the seed, voice and length this version was made with
+    ctx, verifier = chain.prepare(product, brand=brand, channel=channel, **realization(draft))
     steps = None
     if chain.generator is not None:
-        steps = Steps(chain.generator, chain.settings, verifier, brand=ctx.brand or "the shop", voice=ctx.voice,
-                      style=ctx.style, timer=timer)
+        steps = polish_steps(chain.generator, chain.settings, verifier, ctx, Timer())
+    shown = chain.store.versions(current.draft_id)
     for change in changes:
         if change.kind == "brand":
             continue
-        draft, note = _apply(change, draft, ctx, verifier, steps)
+        draft, note = _apply(change, draft, ctx, verifier, steps, shown)
         notes.append(note)
     verified = verifier.verify(draft)
     ruled = apply_rules(verified.model_copy(update={"channel": ctx.channel}), ctx.rules, ctx.channel,
@@ -130,11 +141,12 @@ def refine_draft(
     return DraftResult(saved, [], product, ctx.facts, [n for n in notes if n])
 
 
-def _apply(change: Change, draft: Draft, ctx: Context, verifier: GroundingVerifier, steps: Steps | None) -> tuple[Draft, str]:
+def _apply(change: Change, draft: Draft, ctx: Context, verifier: GroundingVerifier, steps: Steps | None,
+           shown: list[Draft]) -> tuple[Draft, str]:
     if change.kind == "channel":
         if change.value not in CHANNELS:
             raise UnsupportedRequestError(f"There is no channel {change.value!r}.", hint=f"Use one of {sorted(CHANNELS)}.")
-        meta = draft.meta_description or realize_draft(ctx.product, ctx.facts, ctx.rules, change.value).meta_description
+        meta = draft.meta_description or realized(replace(ctx, channel=change.value), verifier).meta_description
         return draft.model_copy(update={"channel": change.value, "meta_description": meta}), f"Adapted for {change.value}."
     if change.kind == "shorter":
         return _shorter(draft, ctx, verifier)
@@ -142,13 +154,13 @@ def _apply(change: Change, draft: Draft, ctx: Context, verifier: GroundingVerifi
         return _longer(draft, ctx, verifier)
     if change.kind == "mention":
         return _mention(change.value, draft, ctx, verifier, steps)
-    return _tone(change.value, draft, ctx, verifier, steps)
+    return _tone(change.value, draft, ctx, verifier, steps, shown)
 
 
 def _shorter(draft: Draft, ctx: Context, verifier: GroundingVerifier) -> tuple[Draft, str]:
-    realized = _realized(draft, ctx, verifier, length="short")
-    if draft.origin == "template" and _length(realized) < _length(draft):
-        return realized, f"Shortened from {_length(draft)} to {_length(realized)} characters (fewer bullets and paragraphs)."
+    short = _realized(ctx, verifier, length="short")
+    if draft.origin == "template" and _length(short) < _length(draft):
+        return short, f"Shortened from {_length(draft)} to {_length(short)} characters (fewer bullets and paragraphs)."
     sentences = split_sentences(draft.description)
     description = " ".join(sentences[:-1]) if len(sentences) > 1 else draft.description
     bullets = draft.bullets[:-1] if len(draft.bullets) > 3 else draft.bullets
@@ -163,15 +175,13 @@ def _shorter(draft: Draft, ctx: Context, verifier: GroundingVerifier) -> tuple[D
     return shorter, f"Shortened from {_length(draft)} to {_length(shorter)} characters."
 
 
-def _realized(draft: Draft, ctx: Context, verifier: GroundingVerifier, *, length: str = "normal",
-              voice: str | None = None) -> Draft:
-    """The draft realized again (no model) at another length or in another voice, on the next seed."""
-    return realize_draft(ctx.product, ctx.facts, ctx.rules, ctx.channel, voice=voice or ctx.realize_voice,
-                         seed=draft.version, length=length, verifier=verifier)
+def _realized(ctx: Context, verifier: GroundingVerifier, *, length: str) -> Draft:
+    """The draft realized again (no model) at another length, on its own seed and in its own voice."""
+    return realized(replace(ctx, length=length), verifier)
 
 
 def _longer(draft: Draft, ctx: Context, verifier: GroundingVerifier) -> tuple[Draft, str]:
-    template = _realized(draft, ctx, verifier, length="long")
+    template = _realized(ctx, verifier, length="long")
     covered = {fid for b in draft.bullets for fid in verifier.check_text(b, "bullet").fact_ids}
     limit = Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max
     bullets = list(draft.bullets)
@@ -211,41 +221,53 @@ def _mention(subject: str, draft: Draft, ctx: Context, verifier: GroundingVerifi
         if fact.id in verifier.check_text(bullet, "bullet").fact_ids:
             bullets = [bullet, *draft.bullets[:i], *draft.bullets[i + 1 :]]
             return draft.model_copy(update={"bullets": bullets}), f"Moved the bullet about {fact.name} to the top."
-    text = f"{fact.name}: {fact.value}"  # the fact verbatim: supported by construction
-    if steps is not None:
-        outcome = steps.bullet(1, ctx.product.title, [fact], ", ".join(ctx.rules.tone_words[:2]))
-        if outcome.passed:
-            text = outcome.passed[0].text
+    # A bullet the product's long realization writes about the fact; the fact verbatim only when none does.
+    about = [t for t in _realized(ctx, verifier, length="long").bullets
+             if fact.id in verifier.check_text(t, "bullet").fact_ids]
+    text = about[0] if about else f"{fact.name}: {fact.value}"
+    note = f"Added a bullet about {fact.name} ({fact.id})."
+    if steps is not None:  # polished like any realized bullet: kept only when verified and ranked higher
+        one = draft.model_copy(update={"bullets": [text], "description": ""})
+        polished, [part] = polish_draft(one, ctx, steps, verifier, steps.generator)
+        text = polished.bullets[0]
+        note += " The language model's wording of it stands." if part.origin == "model" else ""
     limit = Limits.of(ctx.rules, CHANNELS[ctx.channel]).bullet_max
     bullets = [text, *draft.bullets][: max(limit, 1)]
-    return draft.model_copy(update={"bullets": bullets}), f"Added a bullet about {fact.name} ({fact.id})."
+    return draft.model_copy(update={"bullets": bullets}), note
 
 
-def _tone(change: str, draft: Draft, ctx: Context, verifier: GroundingVerifier, steps: Steps | None) -> tuple[Draft, str]:
-    """Realized again in the voice the change names (no model needed); with a model, its rewording of the
-    description replaces the realized one only when it passes verification."""
+def _tone(change: str, draft: Draft, ctx: Context, verifier: GroundingVerifier, steps: Steps | None,
+          shown: list[Draft]) -> tuple[Draft, str]:
+    """Realized again in the voice the change names (no model needed), on the seed that reads most differently
+    from the versions shown so far (its own seed first); with a model, that version is polished toward the
+    change part by part, each part kept only when verified and ranked higher (polish.py)."""
     voice = _TONE_VOICES.get(change)
-    realized = _realized(draft, ctx, verifier, voice=voice) if voice else draft
-    note = f"Rewritten {change} ({voice} voice)." if voice else ""
-    if steps is None:
-        if realized is draft:
+    if voice is None and steps is None:
+        raise UnsupportedRequestError(
+            f"Making the copy {change} needs a text model, and none is configured.",
+            hint="Set COPYDESK_LLM (or COPYDESK_LLM_API_BASE), or ask for warmer, more playful, more formal, "
+                 "more technical, shorter or longer.",
+        )
+    note = ""
+    if voice is not None:
+        seeds = [ctx.seed, *next_seeds(shown, ctx.seed, TRIES - 1)]
+        earlier = [d for d in shown if d.version != draft.version]
+        chosen = choose(replace(ctx, realize_voice=voice), verifier, seeds, draft, earlier)
+        if chosen is None and steps is None:
             raise UnsupportedRequestError(
-                f"Making the copy {change} needs a text model, and none is configured.",
-                hint="Set COPYDESK_LLM (or COPYDESK_LLM_API_BASE), or ask for warmer, more playful, more formal, "
-                     "more technical, shorter or longer.",
-            )
-        return realized, note
-    draft = realized
-    tokens = max(48, len(draft.description) // 3)
-    outcome = steps.rewrite("description", draft.description, ctx.facts, change, tokens=tokens)
-    if not outcome.passed:
-        return draft, note or (f"None of the {outcome.generated} {change} rewordings passed verification, "
-                               "so the description is unchanged.")
-    best = outcome.passed[0]
-    note = f"Description reworded to be {change}"
-    if best.dropped:
-        note += f" ({len(best.dropped)} unsupported sentence(s) dropped)"
-    return draft.model_copy(update={"description": best.text, "origin": "model"}), note + "."
+                f"Every {voice} realization of {ctx.product.sku} I tried reads exactly like this version: its "
+                "catalog record gives too few facts to say them another way.",
+                hint="Add facts to the catalog and re-ingest, or ask for longer.")
+        if chosen is not None:
+            draft, note = chosen, f"Rewritten {change} ({voice} voice, seed {chosen.seed})."
+    if steps is None:
+        return draft, note
+    polished, parts = polish_draft(draft, ctx, steps, verifier, steps.generator, change=change)
+    model = sum(p.origin == "model" for p in parts)
+    if not model:
+        return draft, note or (f"None of the model's {change} rewordings passed verification and ranked higher, "
+                               "so the copy is unchanged.")
+    return polished, (note + " " if note else "") + f"The language model reworded {model} of {len(parts)} parts {change}."
 
 
 def _first_clause(text: str, min_words: int = 4) -> str:

@@ -1,10 +1,11 @@
-"""The small generation steps of a draft: one title, one bullet from 1-3 facts, one short description.
+"""The model's generation step: one realized part (a bullet, a description paragraph) rewritten.
 
-Each step renders a prompt from prompts/, asks the model for K candidates in ONE batched call,
-with decoding constrained to the numbers found in that step's facts, and passes every candidate
-through the grounding verifier. A title or bullet with any unsupported claim is rejected whole;
-a description keeps its supported sentences only. What was rejected or dropped is counted, so the
-chain can say honestly where the template fallback was used.
+The step renders its prompt from prompts/ (copy_system.txt, refine.txt, through `system_message` and
+`rewrite_prompt`: the polish at inference and the training data both call these), asks the model for K
+candidates in ONE batched call, with decoding constrained to the numbers found in the shown facts and text,
+and passes every candidate through the grounding verifier. A bullet with any unsupported claim is rejected
+whole; a description keeps its supported sentences only. What was rejected or dropped is counted, so the
+chain can say honestly where the realized text stands.
 """
 
 from __future__ import annotations
@@ -34,12 +35,9 @@ _LEAD = re.compile(
     r"^\s*(?:(?:title|bullet(?: point)?|description|answer|product(?: title)?)\s*:\s*|[-*•·]\s+|\d+[.)]\s+)", re.I
 )
 _CODE_LABEL = re.compile(r"(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{6,}")  # "B00SDHUHBE", "CF226X"
-# New-token budgets per step (each also capped by settings.max_new_tokens): a title or bullet the model has
-# not finished by then is rambling, and every token costs about 0.1-0.5 s on a busy 2-core CPU.
-TITLE_TOKENS = 28
+# New-token budgets per step (each also capped by settings.max_new_tokens): a bullet the model has not
+# finished by then is rambling, and every token costs about 0.1-0.5 s on a busy 2-core CPU.
 BULLET_TOKENS = 36
-DESCRIPTION_TOKENS_PER_SENTENCE = 28
-IDENTITY = frozenset({"Product", "Brand", "Model", "Category"})  # facts that name the product, not describe it
 _FACT_VALUE_CHARS = 240  # long catalog values are cut in prompts: the small model loses track of long contexts
 
 
@@ -102,8 +100,24 @@ def cut_value(value: str) -> str:
     return value if len(value) <= _FACT_VALUE_CHARS else value[:_FACT_VALUE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+def rewrite_tokens(field_name: str, text: str) -> int:
+    """The new-token budget of a rewrite of `text`: about the realized part's own length, with room to spare."""
+    return BULLET_TOKENS * 2 if field_name == "bullet" else max(48, len(text) // 3)
+
+
+def system_message(*, brand: str, voice: str, style: str = "") -> ChatMessage:
+    """The system turn of every model step (prompts/copy_system.txt)."""
+    return ChatMessage("system", render("copy_system", brand=brand, voice=voice, style=style))
+
+
+def rewrite_prompt(field_name: str, text: str, facts: Sequence[Fact], change: str) -> str:
+    """The user turn of a rewrite step (prompts/refine.txt): the facts shown, the current text, the change."""
+    return render("refine", facts=fact_lines(facts), field=field_name, text=text, change=change)
+
+
 class Steps:
-    """Runs the generation steps for one product with one verifier and one voice."""
+    """Runs the generation steps for one product with one verifier and one system turn (`system_message`).
+    `seed`: the first generation's sampling seed (default: settings.seed); each step uses the next one."""
 
     def __init__(
         self,
@@ -111,62 +125,22 @@ class Steps:
         settings: Settings,
         verifier: GroundingVerifier,
         *,
-        brand: str,
-        voice: str,
-        style: str = "",
+        system: ChatMessage,
         timer: Timer,
+        seed: int | None = None,
     ) -> None:
         self.generator = generator
         self.settings = settings
         self.verifier = verifier
-        self.system = ChatMessage("system", render("copy_system", brand=brand, voice=voice, style=style))
+        self.system = system
         self.timer = timer
-        self._seed = settings.seed
+        self._seed = settings.seed if seed is None else seed
         self.fluency = fluency_gate(generator, settings)  # model text only: realized text never reaches _run
 
-    def title(self, product: str, facts: Sequence[Fact], max_words: int) -> StepOutcome:
-        prompt = render("copy_title", facts=fact_lines(facts), max_words=max_words, product=product)
-        outcome = self._run("title", "title", prompt, allowed_numbers(facts), tokens=TITLE_TOKENS, whole=True)
-        return accept(outcome, min_words=3, labels=facts)
-
-    def bullet(self, index: int, product: str, facts: Sequence[Fact], tone: str, max_words: int = 20) -> StepOutcome:
-        prompt = render(
-            "copy_bullet", product=product, facts=fact_lines(facts), tone_clause=_tone_clause(tone), max_words=max_words
-        )
-        numbers = allowed_numbers(facts)
-        outcome = self._run(f"bullet {index}", "bullet", prompt, numbers, tokens=BULLET_TOKENS, whole=True)
-        return accept(outcome, min_words=4, cites={f.id for f in facts}, beyond=product)
-
-    def description(
-        self,
-        product: str,
-        facts: Sequence[Fact],
-        tone: str,
-        *,
-        source: str | None = None,
-        sentences: int = 3,
-        on_text: Callable[[str], None] | None = None,
-    ) -> StepOutcome:
-        """From selected facts, or (with `source`) a rewrite of the catalog's own description."""
-        if source:
-            prompt = render(
-                "copy_rewrite", product=product, description=cut_value(source), sentences=sentences, tone_clause=_tone_clause(tone)
-            )
-            numbers = allowed_numbers(facts, cut_value(source))
-        else:
-            prompt = render(
-                "copy_description", product=product, facts=fact_lines(facts), sentences=sentences,
-                tone_clause=_tone_clause(tone),
-            )
-            numbers = allowed_numbers(facts)
-        tokens = min(self.settings.max_new_tokens, DESCRIPTION_TOKENS_PER_SENTENCE * sentences)
-        outcome = self._run("description", "description", prompt, numbers, tokens=tokens, whole=False, on_text=on_text)
-        cites = {f.id for f in facts if f.name not in IDENTITY} or None
-        return accept(outcome, min_words=6, cites=cites, repeats=4)
-
     def rewrite(self, field_name: str, text: str, facts: Sequence[Fact], change: str, *, tokens: int) -> StepOutcome:
-        """A refine step: the current text of one field rewritten to be `change`, verified the same way."""
-        prompt = render("refine", facts=fact_lines(facts), field=field_name, text=text, change=change)
+        """The model's one step: the current text of one part rewritten to be `change`, every candidate verified.
+        A bullet is judged whole (any unsupported claim rejects it); a description keeps its supported sentences."""
+        prompt = rewrite_prompt(field_name, text, facts, change)
         whole = field_name != "description"
         return self._run(field_name, field_name, prompt, allowed_numbers(facts, text), tokens=tokens, whole=whole)
 
@@ -303,19 +277,3 @@ def without_unfinished_sentence(text: str) -> str:
         return text
     sentences = split_sentences(text)
     return " ".join(sentences[:-1])
-
-
-def _tone_clause(tone: str) -> str:
-    return f" in a {tone} tone" if tone else ""
-
-
-@dataclass
-class Outcomes:
-    """The steps of one draft: a title, one outcome per bullet slot, a description."""
-
-    title: StepOutcome
-    bullets: list[StepOutcome]
-    description: StepOutcome
-
-    def all(self) -> list[StepOutcome]:
-        return [self.title, *self.bullets, self.description]

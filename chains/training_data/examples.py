@@ -1,19 +1,20 @@
 """Training examples for the copy model from catalog rows that carry human copy.
 
-For every product with human copy it makes up to three (prompt -> completion) examples:
+The model's one job at inference is the polish (chains/drafting/polish.py): it gets one realized part of a
+draft (a bullet, a description paragraph), the facts that part states and the brand's voice, and rewrites
+it. The examples are that job: for every product with a human description, the product is realized as a
+first draft (from its attributes alone, so the human copy is not in the prompt) and each description
+paragraph's polish prompt, exactly as `CopyChain.polish_prompts` gives it (the same functions render it
+for the model), is paired with the human copy that says the same thing:
 
-- ``title``: the copy chain's title step -> the catalog's title;
-- ``rewrite``: the description step with the catalog description given (``copy_rewrite``) -> the
-  human description's sentences that the shown text supports;
-- ``draft``: the description step from attributes alone (``copy_description``) -> only the
-  sentences of the human copy that the grounding verifier finds anchored in the shown facts.
+- ``paragraph``: a realized description paragraph -> the sentences of the human description that the
+  grounding verifier, knowing only the facts the prompt shows, finds supported and anchored, when together
+  they still state every fact the realized paragraph states (the polish keeps a candidate only then).
 
-The prompts are not rebuilt here: ``PromptRecorder`` runs the copy chain's own steps
-(``CopyChain.generate``) and records what they would send to the model, so training and
-inference prompts cannot drift apart. Every target is checked by ``GroundingVerifier``
-against the facts its prompt shows (training on ungrounded copy teaches hallucination);
-what was dropped, and why, goes into the report. Split: by a hash of the SKU, so a product
-is in the same split on every run and for every kind of example.
+Bullets get no examples from catalog rows (catalogs hold no human bullets); approved and edited drafts give
+them (feedback.py). Every target is checked against the facts its prompt shows (training on ungrounded copy
+teaches hallucination); what was dropped, and why, goes into the report. Split: by a hash of the SKU, so a
+product is in the same split on every run and for every kind of example.
 """
 
 from __future__ import annotations
@@ -25,10 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chains.drafting import CopyChain
-from chains.grounding import split_sentences
-from chains.drafting import Steps, StepOutcome, Timer, cut_value
-from chains.grounding import GroundingVerifier
+from chains.drafting import CopyChain, PolishPart, keeps_facts
+from chains.grounding import GroundingVerifier, split_sentences
 from copydesk.domain import Fact, Product
 from copydesk.settings import Settings
 from generators.text.base import ChatMessage
@@ -40,9 +39,9 @@ if TYPE_CHECKING:
     from retrieval.catalog import Catalog
 
 SPLITS = ("train", "validation", "test")
-KINDS = ("title", "rewrite", "draft")
-MAX_SENTENCES = 3        # the copy chain asks for 3 short sentences
-MAX_TARGET_WORDS = 70    # ~90 tokens: what the description step may generate
+KINDS = ("paragraph",)
+MAX_SENTENCES = 3        # a realized paragraph is one to three short sentences
+MAX_TARGET_WORDS = 70    # about what a paragraph's rewrite may generate
 MIN_TARGET_WORDS = 6
 # Flipkart "descriptions" are often generated spec dumps, not copy worth imitating.
 _SPEC_DUMP = re.compile(r"\b(key features of|specifications of|general details|in the box)\b", re.I)
@@ -63,46 +62,13 @@ def split_of(sku: str, validation: int = 10, test: int = 10) -> str:
 
 
 @dataclass
-class RecordedStep:
-    label: str
-    field: str
-    messages: list[ChatMessage]
-    facts: list[Fact]
-    source: str | None  # the catalog description as the prompt shows it (rewrite step)
-
-
-class PromptRecorder(Steps):
-    """The copy chain's steps with the model call replaced by a recording of its prompt."""
-
-    def __init__(self, settings: Settings, *, brand: str, voice: str, style: str) -> None:
-        # No model and no verifier: `_run` below never generates, so neither is used.
-        super().__init__(None, settings, None, brand=brand, voice=voice, style=style, timer=Timer())  # type: ignore[arg-type]
-        self.recorded: list[RecordedStep] = []
-        self._shown: tuple[list[Fact], str | None] = ([], None)
-
-    def title(self, product, facts, max_words):  # type: ignore[override]
-        self._shown = (list(facts), None)
-        return super().title(product, facts, max_words)
-
-    def description(self, product, facts, tone, *, source=None, sentences=MAX_SENTENCES, on_text=None):  # type: ignore[override]
-        self._shown = (list(facts), cut_value(source) if source else None)
-        return super().description(product, facts, tone, source=source, sentences=sentences, on_text=on_text)
-
-    def _run(self, label, field_name, prompt, numbers, *, tokens, whole, on_text=None):  # type: ignore[override]
-        facts, source = self._shown
-        self.recorded.append(RecordedStep(label, field_name, [self.system, ChatMessage("user", prompt)], facts, source))
-        self._shown = ([], None)
-        return StepOutcome(label, [], 0, [])
-
-
-@dataclass
 class DataReport:
     files: dict[str, dict] = field(default_factory=dict)       # per input file: read, row errors, with copy
     examples: dict[str, dict[str, int]] = field(default_factory=lambda: {s: dict.fromkeys(KINDS, 0) for s in SPLITS})
     products: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SPLITS, 0))
     dropped: dict[str, dict[str, int]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    sentences_dropped: dict[str, int] = field(default_factory=lambda: {"rewrite": 0, "draft": 0})
-    sentences_kept: dict[str, int] = field(default_factory=lambda: {"rewrite": 0, "draft": 0})
+    sentences_dropped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    sentences_kept: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     dropped_claim_kinds: dict[str, dict[str, int]] = field(default_factory=lambda: {k: {} for k in KINDS})
     row_errors: list[str] = field(default_factory=list)         # the first few, with file:line
     brand: str | None = None
@@ -119,58 +85,40 @@ class ProductExamples:
 
 
 class TrainingDataBuilder:
-    """Turns products into verified chat examples, recording prompts through the copy chain."""
+    """Turns products into verified chat examples whose prompts are the polish's own (CopyChain.polish_prompts)."""
 
     def __init__(self, settings: Settings, *, brand: str | None = None, channel: str = "generic",
                  catalog: Catalog | None = None) -> None:
         self.settings = settings
         self.brand = brand
         self.channel = channel
-        self.chain = CopyChain(catalog, None, None, settings)  # type: ignore[arg-type]  # only context() and generate()
+        self.chain = CopyChain(catalog, None, None, settings)  # type: ignore[arg-type]  # realizes; stores nothing
         self.report = DataReport(brand=brand)
 
     def build(self, product: Product) -> ProductExamples:
         split = split_of(product.sku)
         examples: list[ChatExample] = []
-        steps = self._record(product, include_description=False)
-        title = next((s for s in steps if s.field == "title"), None)
-        draft = next((s for s in steps if s.field == "description"), None)
-        if title is not None:
-            examples += self._title_example(product, title, split)
-        if product.description and draft is not None:
-            examples += self._description_example(product, draft, split, "draft")
-            rewrite = next((s for s in self._record(product, include_description=True) if s.field == "description"), None)
-            if rewrite is not None:
-                examples += self._description_example(product, rewrite, split, "rewrite")
+        if product.description:
+            # From the attributes alone: the human description is the target, so the prompt must not show it.
+            prompts = self.chain.polish_prompts(product, brand=self.brand, channel=self.channel,
+                                                include_description=False)
+            for part, messages in prompts:
+                if part.field == "description":
+                    examples += self._paragraph_example(product, part, messages, split)
         for example in examples:
             self.report.examples[split][example.meta["kind"]] += 1
         self.report.products[split] += 1
         return ProductExamples(product, split, examples)
 
-    # --- prompts: recorded from the copy chain --------------------------------------------------
-    def _record(self, product: Product, *, include_description: bool) -> list[RecordedStep]:
-        return record_steps(self.chain, self.settings, product, brand=self.brand, channel=self.channel,
-                            include_description=include_description)
-
     # --- targets: human copy, verified against what the prompt shows -----------------------------
-    def _title_example(self, product: Product, step: RecordedStep, split: str) -> list[ChatExample]:
-        target = " ".join(product.title.split())
-        if product.brand and not target.lower().startswith(product.brand.lower()):
-            self.report.drop("title", "does not start with the brand (the prompt asks for that)")
-            return []
-        checked = _verifier_for(product, step).check_title(target)
-        if checked.dropped:
-            self._count_claims("title", checked.dropped)
-            self.report.drop("title", "title states something the shown facts lack")
-            return []
-        return [self._example(product, step, split, "title", target, len(checked.claims))]
-
-    def _description_example(self, product: Product, step: RecordedStep, split: str, kind: str) -> list[ChatExample]:
+    def _paragraph_example(self, product: Product, part: PolishPart, messages: list[ChatMessage],
+                           split: str) -> list[ChatExample]:
+        kind = "paragraph"
         text = " ".join((product.description or "").split())
         if _SPEC_DUMP.search(text):
             self.report.drop(kind, "description is a spec dump, not copy")
             return []
-        checked = _verifier_for(product, step).check_text(text, "description")
+        checked = shown_verifier(product, part.shown, None).check_text(text, "description")
         self._count_claims(kind, checked.dropped)
         verified = split_sentences(checked.text)
         self.report.sentences_dropped[kind] += max(0, len(split_sentences(text)) - len(verified))
@@ -181,17 +129,13 @@ class TrainingDataBuilder:
             reason = "no sentence anchored in the shown facts" if not kept else "too little anchored text left"
             self.report.drop(kind, reason)
             return []
+        if not says_the_same(target, part, shown_verifier(product, part.shown, None)):
+            self.report.drop(kind, "the human copy leaves out a fact the realized paragraph states")
+            return []
         self.report.sentences_kept[kind] += len(split_sentences(target))
-        return [self._example(product, step, split, kind, target, len(checked.claims))]
-
-    def _example(self, product: Product, step: RecordedStep, split: str, kind: str, target: str, claims: int) -> ChatExample:
-        meta = {
-            "sku": product.sku, "kind": kind, "field": step.field, "split": split, "brand": self.brand,
-            "channel": self.channel, "source": str(product.source) if product.source else None,
-            "facts": [[f.name, f.value] for f in step.facts], "shown_description": step.source, "claims": claims,
-        }
-        prompt = [{"role": m.role, "content": m.content} for m in step.messages]
-        return ChatExample(prompt=prompt, completion=target, meta=meta)
+        return [polish_example(product, part, messages, target, {
+            "kind": kind, "split": split, "brand": self.brand, "channel": self.channel, "claims": len(checked.claims),
+            "source": str(product.source) if product.source else None})]
 
     def _count_claims(self, kind: str, claims: Iterable) -> None:
         counts = self.report.dropped_claim_kinds[kind]
@@ -199,13 +143,21 @@ class TrainingDataBuilder:
             counts[claim.kind] = counts.get(claim.kind, 0) + 1
 
 
-def record_steps(chain: CopyChain, settings: Settings, product: Product, *, brand: str | None, channel: str,
-                 include_description: bool) -> list[RecordedStep]:
-    """What the copy chain's steps would send the model for `product`, in call order (nothing is generated)."""
-    ctx = chain.context(product, brand=brand, channel=channel, include_description=include_description)
-    recorder = PromptRecorder(settings, brand=ctx.brand or "the shop", voice=ctx.voice, style=ctx.style)
-    chain.generate(recorder, ctx)
-    return recorder.recorded
+def polish_example(product: Product, part: PolishPart, messages: list[ChatMessage], target: str, meta: dict,
+                   rejected: str | None = None) -> ChatExample:
+    """One (polish prompt -> target) example; its meta says what the prompt showed, for `train rank`."""
+    meta = {"sku": product.sku, "field": part.field, "part": part.label, "realized": part.text,
+            "facts": [[f.name, f.value] for f in part.shown], "stated": [f.name for f in part.stated], **meta}
+    prompt = [{"role": m.role, "content": m.content} for m in messages]
+    return ChatExample(prompt=prompt, completion=target, rejected=rejected, meta=meta)
+
+
+def says_the_same(text: str, part: PolishPart, verifier: GroundingVerifier) -> bool:
+    """`text` states every fact `part` states: as the polish judges it (keeps_facts), and as the verifier that
+    knows only the shown facts attributes it (by name; a paraphrase such as "needs no batteries" counts)."""
+    said = {f.name for f in verifier.facts if f.id in set(verifier.check_text(text, part.field).fact_ids)}
+    wanted = {f.name for f in part.stated if f.name != "Description"}  # the shown verifier has no description
+    return keeps_facts(text, part.text, part.stated) and wanted <= said
 
 
 def shown_product(product: Product, facts: list[Fact], source: str | None) -> Product:
@@ -215,10 +167,6 @@ def shown_product(product: Product, facts: list[Fact], source: str | None) -> Pr
         "attributes": {k: v for k, v in product.attributes.items() if k in names},
         "description": source,
     })
-
-
-def _verifier_for(product: Product, step: RecordedStep) -> GroundingVerifier:
-    return shown_verifier(product, step.facts, step.source)
 
 
 def shown_verifier(product: Product, facts: list[Fact], source: str | None) -> GroundingVerifier:

@@ -1,8 +1,10 @@
 """Phase 3: generate, rank, retrain.
 
 Each round: the current model (base + adapter, through `generators.text`) writes K candidates for
-every training prompt; the grounding verifier judges them against what the prompt shows, the ranker
-scores those that pass (grounding, coverage, style, fluency), the best one becomes the new target,
+every training prompt (the polish prompts of `copydesk train data`, decoded as the polish decodes them:
+the same token budget, stop and allowed numbers); the grounding verifier judges them against what the
+prompt shows and the polish's own gates (steps.accept, every fact of the realized part kept) apply; the
+ranker scores those that pass (grounding, coverage, style, fluency), the best one becomes the new target,
 and prompts where no candidate passes are dropped. The adapter is then fine-tuned on the kept pairs
 (starting from itself) and the next round uses it. Every round's numbers go into rank.json.
 """
@@ -15,19 +17,20 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from chains.drafting import allowed_numbers, clean
-from chains.drafting import score_draft
+from chains.drafting import (
+    Candidate, StepOutcome, accept, allowed_numbers, clean, keeps_facts, rewrite_tokens, score_draft,
+    without_unfinished_sentence,
+)
 from chains.training_data.examples import read_split_products, shown_verifier
 from copydesk.domain import BrandRules, Draft, Fact, Product
 from copydesk.errors import InputError
 from copydesk.settings import Settings
-from generators.text import ChatMessage, load_text_generator
+from generators.text import ChatMessage, Generation, load_text_generator
 from generators.training import ChatExample, SFTConfig, train_sft, write_examples
 from generators.training.examples import load_split
 
 REPORT_FILE = "rank.json"
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
-TOKENS = {"title": 40, "description": 90}
 
 
 @dataclass
@@ -126,14 +129,16 @@ def _generate_and_rank(prompts: list[ChatExample], products: dict[str, Product],
         report.prompts += 1
         field_name = example.meta.get("field", "description")
         facts = [Fact(id=f"F{i}", name=n, value=v, source_id="shown") for i, (n, v) in enumerate(example.meta.get("facts", []), 1)]
-        source = example.meta.get("shown_description")
+        realized = str(example.meta.get("realized", ""))
+        stated = [f for f in facts if f.name in set(example.meta.get("stated", []))]
         generations = generator.generate(
             [ChatMessage(m["role"], m["content"]) for m in example.prompt], n=options.candidates,
-            max_new_tokens=min(TOKENS.get(field_name, 90), settings.max_new_tokens), temperature=options.temperature,
-            seed=seed * 100_000 + index, stop=("\n",) if field_name == "title" else ("\n\n",),
-            allowed_numbers=allowed_numbers(facts, *([source] if source else [])),
+            max_new_tokens=min(rewrite_tokens(field_name, realized), settings.max_new_tokens),
+            temperature=options.temperature, seed=seed * 100_000 + index,
+            stop=("\n",) if field_name != "description" else ("\n\n",),
+            allowed_numbers=allowed_numbers(facts, realized),
         )
-        scored = [s for s in (_score(g.text, g.mean_logprob, field_name, product, facts, source) for g in generations) if s]
+        scored = [s for s in (_score(g, field_name, product, facts, realized, stated) for g in generations) if s]
         stats = report.by_field.setdefault(field_name, {"prompts": 0, "candidates": 0, "passed": 0, "kept": 0})
         stats["prompts"] += 1
         stats["candidates"] += len(generations)
@@ -156,22 +161,29 @@ def _generate_and_rank(prompts: list[ChatExample], products: dict[str, Product],
     return kept
 
 
-def _score(text: str, logprob: float | None, field_name: str, product: Product, facts: list[Fact],
-           source: str | None) -> Scored | None:
-    """The candidate's ranker total, or None when the verifier rejects it (the copy chain's own rule)."""
-    verifier = shown_verifier(product, facts, source)
-    if field_name == "title":  # judged whole, as the copy chain does: any unsupported claim rejects it
-        checked = verifier.check_title(clean(text))
-        if checked.dropped:
-            return None
-    else:  # descriptions keep their supported sentences, as the copy chain does
-        checked = verifier.check_text(" ".join(text.split()), field_name)
-    text = checked.text.strip()
-    if not text or not checked.fact_ids:
+def _score(generation: Generation, field_name: str, product: Product, facts: list[Fact], realized: str,
+           stated: list[Fact]) -> Scored | None:
+    """The candidate's ranker total, or None when the polish would not keep it: the verifier rejects it (a
+    bullet judged whole, a paragraph keeping its supported sentences), it does not read as copy
+    (steps.accept), or it loses a fact the realized part states."""
+    verifier = shown_verifier(product, facts, None)
+    whole = field_name != "description"
+    finished = generation.finish_reason == "stop"
+    text = clean(generation.text) if whole else " ".join(generation.text.split())
+    if not whole and not finished:
+        text = without_unfinished_sentence(text)
+    checked = verifier.check_text(text, field_name)
+    if not checked.text.strip() or not checked.fact_ids or (whole and checked.dropped):
         return None
-    draft = Draft(sku=product.sku, title=text if field_name == "title" else product.title,
-                  description=text if field_name != "title" else "")
-    scores = score_draft(draft, product, verifier.facts, BrandRules(), "generic", logprob)
+    text = checked.text.strip()
+    outcome = accept(StepOutcome(field_name, [Candidate(text, list(checked.fact_ids), generation.mean_logprob,
+                                                        finished=finished or not whole)], 1, []),
+                     min_words=4, cites={f.id for f in verifier.facts if f.name in {s.name for s in stated}} or None)
+    if not outcome.passed or not keeps_facts(text, realized, stated):
+        return None
+    draft = Draft(sku=product.sku, title=product.title, bullets=[text] if whole else [],
+                  description="" if whole else text)
+    scores = score_draft(draft, product, verifier.facts, BrandRules(), "generic", generation.mean_logprob)
     return Scored(text, scores.total)
 
 

@@ -40,7 +40,7 @@ class ThreadState:
     pending: str | None = None  # what a product-pick button continues: "draft" or "image"
     scene: str | None = None  # the last image scene request
     image_seed: int | None = None
-    alternatives: str | None = None  # JSON list of unshown alternative drafts ("Another variant")
+    alternatives: str | None = None  # no longer written: "Another variant" realizes anew on a new seed (old rows keep it)
     updated_at: float = field(default_factory=time.time)
 
 

@@ -51,6 +51,18 @@ def test_draft_refine_approve_json(home: Path) -> None:
     assert approved == {"draft_id": draft["draft_id"], "version": 1, "approved": True}
 
 
+def test_another_one_is_a_new_seed_and_a_seed_makes_its_version_again(home: Path) -> None:
+    runner = CliRunner()
+    first = _json(runner.invoke(app, ["draft", XEROX_SKU, "--no-polish", "--json"]))
+    other = _json(runner.invoke(app, ["refine", first["draft_id"], "another one", "--json"]))
+    assert (other["draft_id"], other["version"]) == (first["draft_id"], 2)
+    assert other["seed"] != first["seed"] and other["bullets"] != first["bullets"]
+    again = _json(runner.invoke(app, ["draft", XEROX_SKU, "--no-polish", "--seed", str(other["seed"]), "--json"]))
+    assert again["draft_id"] != first["draft_id"] and again["seed"] == other["seed"]
+    assert (again["title"], again["bullets"], again["description"]) == (other["title"], other["bullets"],
+                                                                         other["description"])
+
+
 def test_no_polish_prints_the_first_draft_without_loading_the_model(home: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import generators.text.factory as factory

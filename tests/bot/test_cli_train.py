@@ -26,7 +26,8 @@ def test_data_sft_rank_then_serve_the_adapter(tmp_path: Path, tiny_lm_dir: Path,
     runner = CliRunner()
 
     report = _ok(runner.invoke(app, ["train", "data", "--products", str(rows), "--out", str(tmp_path / "data"), "--json"]))
-    assert report["totals"]["train"] > 0 and report["dropped_total"]["draft"] > 0  # the invented copy was dropped
+    assert report["totals"]["train"] > 0 and report["dropped_total"]["paragraph"] > 0  # the invented copy was dropped
+    prompts = min(4, report["totals"]["train"])
 
     sft = _ok(runner.invoke(app, ["train", "sft", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "phase2"),
                                   "--max-steps", "2", "--batch-size", "2", "--device", "cpu", "--json"]))
@@ -36,8 +37,8 @@ def test_data_sft_rank_then_serve_the_adapter(tmp_path: Path, tiny_lm_dir: Path,
                                      "--out", str(tmp_path / "phase3"), "--rounds", "1", "--candidates", "2",
                                      "--max-steps", "2", "--limit", "4", "--device", "cpu", "--json"]))
     (first,) = rounds
-    assert first["prompts"] == 4 and first["candidates"] == 8  # 2 candidates for each of 4 prompts
-    assert first["kept"] + first["dropped"] == 4
+    assert first["prompts"] == prompts and first["candidates"] == 2 * prompts  # 2 candidates for each prompt
+    assert first["kept"] + first["dropped"] == prompts
     assert (tmp_path / "phase3" / "adapter_model.safetensors").is_file()
 
     # Served like any adapter: COPYDESK_LLM_ADAPTER, through the text model's own loader, and it drafts.

@@ -30,6 +30,18 @@ def test_kinds(text, has_draft, kind, reference):
     assert intent.reference == reference
 
 
+@pytest.mark.parametrize(("text", "instruction"), [
+    ("another one", "another variant"), ("give me a variant", "another variant"), ("a new version", "another variant"),
+    ("Can I see another one?", "another variant"), ("one more", "another variant"),
+    ("try again", "regenerate"), ("regenerate please", "regenerate"), ("<@UBOT> try it again!", "regenerate"),
+])
+def test_asking_again_is_a_variant(text, instruction):
+    intent = parse(text, has_draft=True, brands=BRANDS)
+    assert (intent.kind, intent.instruction) == ("variant", instruction)
+    assert parse("another one for amazon", has_draft=True).kind == "refine"  # a change as well: refine reads both
+    assert parse("a new draft of B07X", has_draft=True).kind == "draft"
+
+
 def test_brand_and_channel_are_read_and_removed_from_the_reference():
     intent = parse("draft 4006381333931 for Amazon in the pebble voice", has_draft=False, brands=BRANDS)
     assert (intent.kind, intent.reference, intent.channel, intent.brand) == ("draft", "4006381333931", "amazon",

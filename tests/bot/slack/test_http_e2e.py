@@ -7,6 +7,7 @@ import json
 import re
 import time
 
+from chains.drafting import word_change
 from retrieval.facts import facts_for
 from tests.bot.conftest import final_answers, said_in_thread
 
@@ -75,9 +76,14 @@ def test_buttons_approve_and_regenerate_record_feedback(http_bot, sample_catalog
     assert [d.draft_id for d in http_bot.services.drafts.approved()] == [draft_id]
 
     http_bot.sender.action("copydesk_regenerate", f"{draft_id}:1", thread_ts=ts)
-    _drafts(http_bot, ts, count=2)
+    http_bot.slack.wait_for(lambda calls: any("(regenerate, seed" in a for a in final_answers(calls, CHANNEL, ts)))
     kinds = [f.kind for f in http_bot.services.drafts.feedback()]
     assert kinds == ["approve", "regenerate"]
+    # the next version of the same draft, on a new seed, reading differently from v1
+    versions = http_bot.services.drafts.versions(draft_id)
+    regenerated = next(v for v in versions if v.instruction == "regenerate")
+    assert regenerated.seed is not None and regenerated.seed != versions[0].seed
+    assert word_change(regenerated, versions[0]) >= 0.05
 
 
 def test_slash_command_help_answers_at_once(http_bot):

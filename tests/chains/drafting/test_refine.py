@@ -10,6 +10,7 @@ from chains.drafting.chain import CopyChain
 from copydesk.state.drafts import DraftStore
 from chains.drafting.refine import refine_draft, Change, facts_about, parse_instruction
 from chains.rules import check_rules
+from chains.drafting import word_change
 from copydesk.domain import Fact
 from copydesk.errors import UnsupportedRequestError
 from tests.chains.drafting.fixtures import XEROX_SKU, shared_env
@@ -45,6 +46,8 @@ def _length(draft) -> int:
         ("use the Pebble voice", [Change("brand", "pebble")]),
         ("mention the warranty", [Change("mention", "warranty")]),
         ("Highlight the page yield.", [Change("mention", "page yield")]),
+        ("another one", [Change("variant")]),
+        ("try again, but shorter", [Change("variant"), Change("shorter")]),
     ],
 )
 def test_parse_instruction(instruction: str, expected: list[Change]) -> None:
@@ -90,6 +93,19 @@ def test_mention_an_existing_fact_puts_it_first(chain: CopyChain) -> None:
     second = refine_draft(chain, first.draft_id, "mention the page yield").draft
     assert "23,000" in second.bullets[0]  # thousands separated, as copy writes them
     assert second.version == 2
+
+
+def test_another_one_is_the_next_version_on_a_new_seed_and_reads_differently(chain: CopyChain) -> None:
+    first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
+    result = refine_draft(chain, first.draft_id, "another one")
+    second = result.draft
+    assert (second.draft_id, second.version, second.instruction) == (first.draft_id, 2, "another one")
+    assert second.seed != first.seed and word_change(second, first) >= 0.05
+    assert_all_supported(second, result.product)
+    shorter = refine_draft(chain, first.draft_id, "try again, but shorter").draft  # a new seed, then shorter
+    versions = chain.store.versions(first.draft_id)
+    assert [v.version for v in versions] == [1, 2, 3, 4] and shorter.version == 4
+    assert versions[2].seed not in {first.seed, second.seed} and _length(shorter) < _length(versions[2])
 
 
 def test_channel_switch_applies_that_channels_rules(chain: CopyChain) -> None:

@@ -1,10 +1,9 @@
-"""The small pure pieces of the generation steps: cleaning, acceptance, fact groups, number lists."""
+"""The small pure pieces of the generation step: cleaning, acceptance, number lists."""
 
 from __future__ import annotations
 
 import pytest
 
-from chains.drafting.chain import bullet_groups
 from chains.drafting.steps import Candidate, StepOutcome, accept, allowed_numbers, clean, repetitive, without_unfinished_sentence
 from copydesk.domain import Fact
 
@@ -73,10 +72,3 @@ def test_accept_rejects_a_title_that_echoes_a_fact_line() -> None:
 def test_allowed_numbers_come_from_the_facts_shown() -> None:
     facts = [_fact(1, "Screen size", '27"'), _fact(2, "Resolution", "3840 x 2160"), _fact(3, "Weight", "2.8 kg")]
     assert allowed_numbers(facts) == {"27", "3840", "2160", "2.8"}
-
-
-def test_bullet_groups_take_one_to_three_facts_most_important_first() -> None:
-    facts = [_fact(i, f"A{i}", str(i)) for i in range(1, 8)]
-    assert [[f.id for f in g] for g in bullet_groups(facts, 3)] == [["F1", "F2", "F3"], ["F4", "F5", "F6"], ["F7"]]
-    assert [[f.id for f in g] for g in bullet_groups(facts[:2], 3)] == [["F1"], ["F2"]]
-    assert bullet_groups([], 3) == []

@@ -1,4 +1,4 @@
-"""Training data: prompts recorded from the copy chain, targets filtered by the verifier, stable splits."""
+"""Training data: the polish's own prompts, targets filtered by the verifier, stable splits."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from chains.drafting.chain import CopyChain
 from copydesk.state.drafts import DraftStore
 from chains.training_data.examples import shown_verifier, split_of, write_training_data
+from chains.drafting import keeps_facts
 from copydesk.domain import Fact
 from generators.text.base import Generation
 from generators.training.examples import read_examples
@@ -45,26 +46,30 @@ def test_every_product_lands_in_one_split_and_files_are_written(built) -> None:
     assert sum(report.products.values()) == 12
 
 
-def test_drafting_targets_keep_only_sentences_the_shown_facts_support(built) -> None:
+def test_paragraph_targets_keep_only_sentences_the_shown_facts_support(built) -> None:
     _, out, report = built
-    drafts = [e for s in ("train", "validation", "test") for e in read_examples(out / f"{s}.jsonl") if e.meta["kind"] == "draft"]
-    assert len(drafts) == 6  # the even rows; the odd rows' copy invents a lid and a guarantee
-    assert all("bamboo" not in e.completion and "guarantee" not in e.completion for e in drafts)
-    assert report.dropped["draft"] == {"no sentence anchored in the shown facts": 6}
-    assert report.dropped_claim_kinds["draft"]["absolute"] > 0  # "best", "lifetime guarantee"
-    for example in drafts:  # each target passes the verifier that knows only what the prompt shows
+    examples = [e for s in ("train", "validation", "test") for e in read_examples(out / f"{s}.jsonl")]
+    assert {e.meta["kind"] for e in examples} == {"paragraph"} and {e.meta["field"] for e in examples} == {"description"}
+    # One per even row (the paragraph about colour and material); the odd rows' copy invents a lid and a guarantee.
+    assert sorted(int(e.meta["sku"]) % 2 for e in examples) == [0] * 6
+    assert all("bamboo" not in e.completion and "guarantee" not in e.completion for e in examples)
+    assert set(report.dropped["paragraph"]) == {"no sentence anchored in the shown facts"}
+    assert report.dropped_claim_kinds["paragraph"]["absolute"] > 0  # "best", "lifetime guarantee"
+    for example in examples:  # each target passes the verifier that knows only what the prompt shows
         facts = [Fact(id=f"F{i}", name=n, value=v, source_id="t") for i, (n, v) in enumerate(example.meta["facts"], 1)]
         product = next(p for p in read_products(built[0]) if p.sku == example.meta["sku"])
         assert shown_verifier(product, facts, None).check_text(example.completion, "description").clean
-        assert "Catalog description" not in example.prompt[-1]["content"]  # drafting from attributes alone
+        stated = [f for f in facts if f.name in example.meta["stated"]]
+        assert stated and keeps_facts(example.completion, example.meta["realized"], stated)
 
 
-def test_rewrite_prompts_show_the_catalog_description(built) -> None:
-    _, out, _ = built
-    rewrites = [e for e in read_examples(out / "train.jsonl") if e.meta["kind"] == "rewrite"]
-    assert rewrites
-    for example in rewrites:
-        assert example.meta["shown_description"] in example.prompt[-1]["content"]
+def test_prompts_show_the_realized_paragraph_and_never_the_human_copy(built) -> None:
+    rows, out, _ = built
+    descriptions = {p.sku: p.description for p in read_products(rows)}
+    for example in read_examples(out / "train.jsonl"):
+        user = example.prompt[-1]["content"]
+        assert example.prompt[0]["role"] == "system" and f"Current description:\n{example.meta['realized']}\n" in user
+        assert example.completion not in user and descriptions[example.meta["sku"]] not in user
 
 
 class RecordingGenerator:
@@ -83,23 +88,17 @@ class RecordingGenerator:
         return 0.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known defect, open: since drafts are realized first and the model only polishes realized parts "
-    "(chains/drafting/polish.py, refine prompt), training examples are still recorded from the older "
-    "title/description steps (chain.generate), so fine-tuning teaches prompts the chain no longer sends. "
-    "Strict: this test fails the suite as soon as the prompts match again, so the mark must then go."))
 def test_prompts_are_exactly_what_the_copy_chain_sends_at_inference(built, settings, tmp_path: Path) -> None:
     rows, out, _ = built
-    examples = read_examples(out / "train.jsonl")
-    title = next(e for e in examples if e.meta["kind"] == "title")
-    product = next(p for p in read_products(rows) if p.sku == title.meta["sku"])
-    recorder = RecordingGenerator()
-    chain = CopyChain(None, recorder, DraftStore(tmp_path / "d.sqlite3"), settings)  # type: ignore[arg-type]
-    chain.compose(product, include_description=False)
-    assert title.prompt in recorder.seen
-    draft = next((e for e in examples if e.meta["kind"] == "draft" and e.meta["sku"] == product.sku), None)
-    if draft is not None:
-        assert draft.prompt in recorder.seen
+    examples = [e for s in ("train", "validation", "test") for e in read_examples(out / f"{s}.jsonl")]
+    products = {p.sku: p for p in read_products(rows)}
+    assert examples
+    for sku in {e.meta["sku"] for e in examples}:
+        recorder = RecordingGenerator()
+        chain = CopyChain(None, recorder, DraftStore(tmp_path / "d.sqlite3"), settings)  # type: ignore[arg-type]
+        chain.compose(products[sku], include_description=False)  # the polish of the first draft, as drafted
+        for example in (e for e in examples if e.meta["sku"] == sku):
+            assert example.prompt in recorder.seen
 
 
 def test_heldout_rows_are_the_test_split_in_the_source_format(tmp_path: Path, settings) -> None:
@@ -111,7 +110,7 @@ def test_heldout_rows_are_the_test_split_in_the_source_format(tmp_path: Path, se
         for i in range(40):
             writer.writerow([f"toy-{i}", f"Pebble Ball {i}", "Pebble", "4.99",
                              "Technical Details Item Weight 200 g Manufacturer recommended age:3 years and up",
-                             f"Pebble Ball {i} weighs 200 g and suits children from 3 years and up."])
+                             f"Pebble Ball {i} suits children from 3 years and up. It weighs 200 g."])
     out = tmp_path / "data"
     write_training_data([rows], out, settings)
     test_skus = {e.meta["sku"] for e in read_examples(out / "test.jsonl")}

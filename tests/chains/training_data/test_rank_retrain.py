@@ -1,4 +1,4 @@
-"""Phase 3 on the tiny model: candidates are verified and ranked, the best kept, the rest dropped."""
+"""Phase 3 on the tiny model: candidates for the polish prompts are verified and ranked, the best kept, the rest dropped."""
 
 from __future__ import annotations
 
@@ -12,25 +12,28 @@ from chains.training_data.rank_retrain import RankOptions, rank_train
 from chains.training_data.examples import write_training_data
 from generators.text.base import Generation
 from generators.training import SFTConfig, train_sft
+from chains.drafting import rewrite_tokens
 from generators.training.examples import read_examples
 from tests.fixtures.training_rows import write_icecat_rows
 
 
+GROUNDED = "This ceramic mug comes in red."
+INVENTED = "A mug with a velvet pouch and a glass handle."  # neither is in the facts
+LOSES_A_FACT = "This mug is made from ceramic."  # supported, but the realized paragraph also says red
+
+
 class ScriptedGenerator:
-    """Answers every title prompt with one grounded and one invented title, and descriptions with an
-    invented sentence only, so the verifier's and ranker's choices are known in advance."""
+    """Answers every polish prompt with one grounded rewrite, one invented and one that drops a fact the realized
+    paragraph states, so the verifier's, the polish gates' and the ranker's choices are known in advance."""
 
     name = "scripted"
 
     def __init__(self) -> None:
-        self.calls = 0
+        self.calls: list[tuple[list, dict]] = []
 
     def generate(self, messages, *, n=1, **kwargs) -> list[Generation]:
-        self.calls += 1
-        if "product title" in messages[-1].content:
-            texts = ["Acme Mug Red Ceramic 350 ml", "Acme Mug with a bamboo lid"]
-        else:
-            texts = ["A mug with a velvet pouch and a glass handle."] * 2
+        self.calls.append((messages, kwargs))
+        texts = [GROUNDED, INVENTED, LOSES_A_FACT]
         return [Generation(texts[i % len(texts)], 8, -1.0 - i, "stop") for i in range(n)]
 
     def score(self, messages, completion) -> float:
@@ -52,7 +55,7 @@ def phase2(tmp_path_factory: pytest.TempPathFactory, tiny_lm_dir: Path) -> tuple
     return data, adapter
 
 
-def test_keeps_the_best_verified_candidate_and_drops_prompts_where_none_passes(
+def test_keeps_the_best_candidate_the_polish_would_keep_decoded_as_the_polish_decodes(
     phase2, settings, tiny_lm_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data, adapter = phase2
@@ -61,15 +64,20 @@ def test_keeps_the_best_verified_candidate_and_drops_prompts_where_none_passes(
     monkeypatch.setattr(rank_training, "load_text_generator", lambda s: loaded.append(s.llm_adapter) or scripted)
     out = tmp_path / "phase3"
     (report,) = rank_train(data, adapter, out, str(tiny_lm_dir), settings,
-                           RankOptions(rounds=1, candidates=2, max_steps=2, batch_size=2, device="cpu"))
+                           RankOptions(rounds=1, candidates=3, max_steps=2, batch_size=2, device="cpu"))
     assert loaded == [str(adapter)]  # candidates come from the phase-2 adapter
-    titles = report.by_field["title"]
-    assert titles["candidates"] == 2 * titles["prompts"] and titles["passed"] == titles["kept"] == titles["prompts"]
-    assert report.by_field["description"]["kept"] == 0  # every description candidate invents: all dropped
-    assert report.dropped == report.by_field["description"]["prompts"]
-    assert report.pass_rate == pytest.approx(titles["passed"] / report.candidates, abs=1e-3)
+    prompts = read_examples(data / "train.jsonl")
+    paragraphs = report.by_field["description"]
+    assert paragraphs["prompts"] == len(prompts) == report.prompts and paragraphs["candidates"] == 3 * len(prompts)
+    assert paragraphs["passed"] == paragraphs["kept"] == len(prompts)  # one of three passes for each prompt
+    for (messages, kwargs), example in zip(scripted.calls, prompts):  # decoded as the polish decodes the part
+        assert [{"role": m.role, "content": m.content} for m in messages] == example.prompt
+        assert kwargs["stop"] == ("\n\n",)
+        assert kwargs["max_new_tokens"] == min(rewrite_tokens("description", example.meta["realized"]),
+                                               settings.max_new_tokens)
+    assert report.pass_rate == pytest.approx(1 / 3, abs=1e-3)
     kept = read_examples(out / "round-1" / "data" / "train.jsonl")
-    assert {e.completion for e in kept} == {"Acme Mug Red Ceramic 350 ml"}  # the invented title never wins
+    assert {e.completion for e in kept} == {GROUNDED}  # the invented and the fact-losing rewrites never win
     assert report.train["steps"] == 2 and (out / "adapter_model.safetensors").is_file()
     saved = json.loads((out / "rank.json").read_text())
     assert saved["rounds"][0]["kept"] == report.kept
