@@ -9,10 +9,10 @@ for the model), is paired with the human copy that says the same thing:
 
 - ``paragraph``: a realized description paragraph -> the sentences of the human description that the
   grounding verifier, knowing only the facts the prompt shows, finds supported and anchored, when together
-  they still state every fact the realized paragraph states (the polish keeps a candidate only then).
-
-Bullets get no examples from catalog rows (catalogs hold no human bullets); approved and edited drafts give
-them (feedback.py). Every target is checked against the facts its prompt shows (training on ungrounded copy
+  they still state every fact the realized paragraph states (the polish keeps a candidate only then);
+- ``bullet``: a realized bullet -> the same, one or two sentences, after the realized bullet's own header
+  ("Size and Weight: " + the human words): catalogs hold no human bullets, so the header is the realized
+  one and only the sentence is human. Approved and edited drafts give whole human bullets (feedback.py). Every target is checked against the facts its prompt shows (training on ungrounded copy
 teaches hallucination); what was dropped, and why, goes into the report. Split: by a hash of the SKU, so a
 product is in the same split on every run and for every kind of example.
 """
@@ -39,10 +39,13 @@ if TYPE_CHECKING:
     from retrieval.catalog import Catalog
 
 SPLITS = ("train", "validation", "test")
-KINDS = ("paragraph",)
+KINDS = ("bullet", "paragraph")
+KIND_OF = {"bullet": "bullet", "description": "paragraph"}  # the polish's field -> the kind of example
 MAX_SENTENCES = 3        # a realized paragraph is one to three short sentences
 MAX_TARGET_WORDS = 70    # about what a paragraph's rewrite may generate
+LIMITS = {"paragraph": (MAX_SENTENCES, MAX_TARGET_WORDS), "bullet": (2, 36)}  # a bullet: one or two sentences
 MIN_TARGET_WORDS = 6
+NAMING = {"Product", "Brand", "Model", "Category", "Description"}  # facts that name the product, not describe it
 # Flipkart "descriptions" are often generated spec dumps, not copy worth imitating.
 _SPEC_DUMP = re.compile(r"\b(key features of|specifications of|general details|in the box)\b", re.I)
 # Shop boilerplate in Flipkart rows ("Buy ... For Only Rs. 379", "Free Shipping. Cash On Delivery!").
@@ -103,17 +106,19 @@ class TrainingDataBuilder:
             prompts = self.chain.polish_prompts(product, brand=self.brand, channel=self.channel,
                                                 include_description=False)
             for part, messages in prompts:
-                if part.field == "description":
-                    examples += self._paragraph_example(product, part, messages, split)
+                examples += self._part_example(product, part, messages, split)
         for example in examples:
             self.report.examples[split][example.meta["kind"]] += 1
         self.report.products[split] += 1
         return ProductExamples(product, split, examples)
 
     # --- targets: human copy, verified against what the prompt shows -----------------------------
-    def _paragraph_example(self, product: Product, part: PolishPart, messages: list[ChatMessage],
-                           split: str) -> list[ChatExample]:
-        kind = "paragraph"
+    def _part_example(self, product: Product, part: PolishPart, messages: list[ChatMessage],
+                      split: str) -> list[ChatExample]:
+        kind = KIND_OF[part.field]
+        if not {f.name for f in part.stated} - NAMING:
+            self.report.drop(kind, "the realized part only names the product (any sentence naming it would pass)")
+            return []
         text = " ".join((product.description or "").split())
         if _SPEC_DUMP.search(text):
             self.report.drop(kind, "description is a spec dump, not copy")
@@ -124,14 +129,16 @@ class TrainingDataBuilder:
         self.report.sentences_dropped[kind] += max(0, len(split_sentences(text)) - len(verified))
         kept = [s for s in verified if not _BOILERPLATE.search(s) and not _restates_name(s, product)]
         self.report.sentences_dropped[kind] += len(verified) - len(kept)
-        target = _first_sentences(kept)
+        target = _first_sentences(kept, *LIMITS[kind])
         if len(target.split()) < MIN_TARGET_WORDS:
             reason = "no sentence anchored in the shown facts" if not kept else "too little anchored text left"
             self.report.drop(kind, reason)
             return []
         if not says_the_same(target, part, shown_verifier(product, part.shown, None)):
-            self.report.drop(kind, "the human copy leaves out a fact the realized paragraph states")
+            self.report.drop(kind, f"the human copy leaves out a fact the realized {kind} states")
             return []
+        header = bullet_header(part.text) if kind == "bullet" else None
+        target = f"{header}: {target}" if header else target
         self.report.sentences_kept[kind] += len(split_sentences(target))
         return [polish_example(product, part, messages, target, {
             "kind": kind, "split": split, "brand": self.brand, "channel": self.channel, "claims": len(checked.claims),
@@ -182,14 +189,20 @@ def _restates_name(sentence: str, product: Product) -> bool:
     return len(new) < 2
 
 
-def _first_sentences(kept: list[str]) -> str:
+def bullet_header(bullet: str) -> str | None:
+    """"Size and Weight" of "Size and Weight: It weighs 200 g."; None for a bullet without a short header."""
+    head, sep, _ = bullet.partition(": ")
+    return head if sep and 0 < len(head.split()) <= 5 else None
+
+
+def _first_sentences(kept: list[str], most: int = MAX_SENTENCES, most_words: int = MAX_TARGET_WORDS) -> str:
     chosen: list[str] = []
     words = 0
-    for sentence in kept[:MAX_SENTENCES]:
+    for sentence in kept[:most]:
         n = len(sentence.split())
-        if chosen and words + n > MAX_TARGET_WORDS:
+        if chosen and words + n > most_words:
             break
-        if not chosen and n > MAX_TARGET_WORDS:
+        if not chosen and n > most_words:
             return ""  # one run-on "sentence" longer than a whole description: not a usable target
         chosen.append(sentence)
         words += n

@@ -46,29 +46,36 @@ def test_every_product_lands_in_one_split_and_files_are_written(built) -> None:
     assert sum(report.products.values()) == 12
 
 
-def test_paragraph_targets_keep_only_sentences_the_shown_facts_support(built) -> None:
+def test_targets_keep_only_sentences_the_shown_facts_support(built) -> None:
     _, out, report = built
     examples = [e for s in ("train", "validation", "test") for e in read_examples(out / f"{s}.jsonl")]
-    assert {e.meta["kind"] for e in examples} == {"paragraph"} and {e.meta["field"] for e in examples} == {"description"}
-    # One per even row (the paragraph about colour and material); the odd rows' copy invents a lid and a guarantee.
-    assert sorted(int(e.meta["sku"]) % 2 for e in examples) == [0] * 6
+    assert sorted((e.meta["kind"], e.meta["field"]) for e in examples) == [("bullet", "bullet")] * 6 + [
+        ("paragraph", "description")] * 6
+    # One bullet and one paragraph per even row (those about colour and material); the odd rows' copy invents
+    # a lid and a guarantee; the parts that only name the mug teach nothing (any sentence naming it would pass).
+    assert sorted(int(e.meta["sku"]) % 2 for e in examples) == [0] * 12
     assert all("bamboo" not in e.completion and "guarantee" not in e.completion for e in examples)
-    assert set(report.dropped["paragraph"]) == {"no sentence anchored in the shown facts"}
-    assert report.dropped_claim_kinds["paragraph"]["absolute"] > 0  # "best", "lifetime guarantee"
+    for kind in ("bullet", "paragraph"):
+        assert set(report.dropped[kind]) == {"no sentence anchored in the shown facts",
+                                             "the realized part only names the product (any sentence naming it would pass)"}
+        assert report.dropped_claim_kinds[kind]["absolute"] > 0  # "best", "lifetime guarantee"
+    for bullet in (e for e in examples if e.meta["kind"] == "bullet"):  # the realized header, then the human words
+        assert bullet.completion.split(": ", 1)[0] == bullet.meta["realized"].split(": ", 1)[0]
     for example in examples:  # each target passes the verifier that knows only what the prompt shows
         facts = [Fact(id=f"F{i}", name=n, value=v, source_id="t") for i, (n, v) in enumerate(example.meta["facts"], 1)]
         product = next(p for p in read_products(built[0]) if p.sku == example.meta["sku"])
-        assert shown_verifier(product, facts, None).check_text(example.completion, "description").clean
+        assert shown_verifier(product, facts, None).check_text(example.completion, example.meta["field"]).clean
         stated = [f for f in facts if f.name in example.meta["stated"]]
         assert stated and keeps_facts(example.completion, example.meta["realized"], stated)
 
 
-def test_prompts_show_the_realized_paragraph_and_never_the_human_copy(built) -> None:
+def test_prompts_show_the_realized_part_and_never_the_human_copy(built) -> None:
     rows, out, _ = built
     descriptions = {p.sku: p.description for p in read_products(rows)}
     for example in read_examples(out / "train.jsonl"):
         user = example.prompt[-1]["content"]
-        assert example.prompt[0]["role"] == "system" and f"Current description:\n{example.meta['realized']}\n" in user
+        current = f"Current {example.meta['field']}:\n{example.meta['realized']}\n"
+        assert example.prompt[0]["role"] == "system" and current in user
         assert example.completion not in user and descriptions[example.meta["sku"]] not in user
 
 

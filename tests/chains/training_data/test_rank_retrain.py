@@ -67,13 +67,15 @@ def test_keeps_the_best_candidate_the_polish_would_keep_decoded_as_the_polish_de
                            RankOptions(rounds=1, candidates=3, max_steps=2, batch_size=2, device="cpu"))
     assert loaded == [str(adapter)]  # candidates come from the phase-2 adapter
     prompts = read_examples(data / "train.jsonl")
-    paragraphs = report.by_field["description"]
-    assert paragraphs["prompts"] == len(prompts) == report.prompts and paragraphs["candidates"] == 3 * len(prompts)
-    assert paragraphs["passed"] == paragraphs["kept"] == len(prompts)  # one of three passes for each prompt
+    assert set(report.by_field) == {"bullet", "description"} and report.prompts == len(prompts)
+    for field_name, counts in report.by_field.items():
+        assert counts["candidates"] == 3 * counts["prompts"]
+        assert counts["passed"] == counts["kept"] == counts["prompts"]  # one of three passes for each prompt
     for (messages, kwargs), example in zip(scripted.calls, prompts):  # decoded as the polish decodes the part
+        field_name = example.meta["field"]
         assert [{"role": m.role, "content": m.content} for m in messages] == example.prompt
-        assert kwargs["stop"] == ("\n\n",)
-        assert kwargs["max_new_tokens"] == min(rewrite_tokens("description", example.meta["realized"]),
+        assert kwargs["stop"] == (("\n\n",) if field_name == "description" else ("\n",))
+        assert kwargs["max_new_tokens"] == min(rewrite_tokens(field_name, example.meta["realized"]),
                                                settings.max_new_tokens)
     assert report.pass_rate == pytest.approx(1 / 3, abs=1e-3)
     kept = read_examples(out / "round-1" / "data" / "train.jsonl")
