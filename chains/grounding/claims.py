@@ -128,7 +128,7 @@ class SentenceJudge:
         """Frames that change what the words inside them claim (chains/grounding/frames.py)."""
         sentence, facts = work.sentence, [item.fact for item in self.index.facts if item.fact.id]
         found = [*frames.single_item(sentence, facts), *frames.name_numbers(sentence, self.index),
-                 *frames.bounds(sentence, self.index),
+                 *frames.bounds(sentence, self.index), *frames.renamed(sentence, facts), *frames.unbounded(sentence, self.index),
                  *frames.negated_contents(sentence, self.index), *frames.field_lines(sentence, facts, self._is_value),
                  *frames.contents(sentence, self._items)]
         for claim in found:

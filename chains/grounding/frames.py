@@ -1,7 +1,8 @@
 """Sentence frames that change what a claim means, found before word-by-word judging (chains/grounding/claims.py).
 
 - a field line, "Connector gender: Male": when the label names a fact, the value must be that fact's value
-  (every word of it, judged strictly), not just any fact's words;
+  (every word of it, judged strictly), not just any fact's words, and both sides of a pair the fact gives
+  ("Male connector/Female connector", "AC/Battery"), not one;
 - contents, "Box includes a racket and a whistle": each thing listed must be in the facts, even a word that
   elsewhere is only language;
 - a bound, "under 1.8 m" for a 1.8 m cable: a claim the facts must state as a bound;
@@ -9,7 +10,10 @@
 - negated contents, "The glue is not supplied", "no accessories": a claim about the box that only a "no"
   fact supports;
 - a name with a number, "Diesel 1": when the facts give the same name another number ("Diesel 10"), the
-  name is wrong even if a "1" is stated elsewhere.
+  name is wrong even if a "1" is stated elsewhere;
+- a renamed product, "ClickSafe Keyed Laptop Lock" for the name "ClickSafe Combination Laptop Lock": a word
+  put in the place of one of the name's words, between words of the name, changes what the name says, even
+  when the facts use that word elsewhere ("Number of keys provided: 2").
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import yaml
 
 from chains.grounding.fact_index import NEGATIVE_VALUES, FactIndex
 from chains.grounding.language import word_class
-from chains.grounding.units import find_quantities, unit_table
+from chains.grounding.units import find_quantities, same_quantity, unit_table
 from chains.grounding.vocabulary import DATA_DIR, stem, stopwords, words
 from copydesk.domain import Fact
 
@@ -42,6 +46,10 @@ _CONTENTS_RE = re.compile(r"\b(?:includes?|including|contains?|comes? with|suppl
 _NAME_NUMBER_RE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?P<number>\d+(?:\.\d+)?)\b"
                              r"(?![.,]\d|\s*(?:x\b|×|%|[:/\"”″'-]))(?:\s*(?P<after>[A-Za-z]+))?")
 
+
+# Fact labels that hold the product's name ("Title", "Name", "Product name").
+_NAME_LABELS = frozenset({"product", "titl", "name"})
+_TOKEN_RE = re.compile(r"[^\W_]+")
 
 _YES_NO = {"yes", "no", "y", "n", "true", "false"}
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
@@ -111,11 +119,23 @@ def field_lines(sentence: str, facts: list[Fact], judge_value) -> list[FrameClai
         # a value with no word of the named fact is another field's ("Brand: 2m Velocity Audio Cable").
         said = {s for s in _label_stems(value) if s not in unit_table()}  # "33.6 mm": the number is judged
         ok = (not said or bool(said & {s for f in named for s in _label_stems(f.value)})) and \
-            judge_value(value, named + facts[:1])
+            judge_value(value, named + facts[:1]) and not all(_one_side(value, f.value) for f in named)
         stated = "; ".join(f"{f.id} {f.name}: {f.value}" for f in named[:2])
         found.append(FrameClaim(m.start("label"), m.end("value"), "field", m.group(0).strip(),
                                 [f.id for f in named] if ok else [], f"'{m.group(0).strip()}': the facts say {stated}"))
     return found
+
+
+def _one_side(copy_value: str, value: str) -> bool:
+    """The copy's value names one side of a fact's pair of words ("Male connector/Female connector", "AC/Battery"):
+    "Connector gender: Male" says the product is only that. Pairs of numbers ("1500VA/980W") are not sides."""
+    parts = [set(_label_stems(p)) for p in value.split("/")]
+    if len(parts) < 2 or not all(parts) or not all(re.fullmatch(r"[^\W\d_ ]+(?: [^\W\d_]+)*", p.strip())
+                                                 for p in value.split("/")):
+        return False
+    said = set(_label_stems(copy_value))
+    sides = [bool(said & (p - set().union(*(q for q in parts if q is not p)))) for p in parts]
+    return any(sides) and not all(sides)
 
 
 def contents(sentence: str, judge_items) -> list[FrameClaim]:
@@ -205,3 +225,106 @@ def _identifier(number: str, index: FactIndex) -> bool:
 def _no_facts(word_stem: str, index: FactIndex) -> list[str]:
     return [item.fact.id for item in index.facts
             if word_stem in item.stems and item.fact.value.strip().lower() in NEGATIVE_VALUES]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int, str]]:
+    """(comparison key, start, end, token): words by stem, codes and numbers as lowercase text."""
+    return [(stem(m.group(0)) if m.group(0).isalpha() else m.group(0).lower(), m.start(), m.end(), m.group(0))
+            for m in _TOKEN_RE.finditer(text)]
+
+
+def renamed(sentence: str, facts: list[Fact]) -> list[FrameClaim]:
+    """A capitalised word put in place of one of the product name's words while the name's words stand on both
+    sides of it ("ClickSafe Keyed Laptop Lock" for "ClickSafe Combination Laptop Lock"): the copy names another
+    product. Words added to the name (nothing of it replaced) or left out of it are not renamings, a lowercase
+    word describes rather than names ("USB data transfer cable" for "USB Easy Transfer Cable"), and words a
+    fact gives in that order are that fact's ("Konfidence Adult Swim Jackets" from a supplier description)."""
+    names = [(f, _tokens(f.value)) for f in facts if _label_stems(f.name) and set(_label_stems(f.name)) <= _NAME_LABELS]
+    if not names:
+        return []
+    copy = _tokens(sentence)
+    keys = [key for key, _, _, _ in copy]
+    name_keys = {key for _, name in names for key, _, _, _ in name}
+    found = []
+    for i in range(1, len(copy) - 1):
+        key, start, end, token = copy[i]
+        if not token.isalpha() or not token[0].isupper() or key in name_keys or key in stopwords() \
+                or word_class(token) == "kind" or not _joined(sentence, copy[i - 1 : i + 2]):
+            continue
+        for fact, name in names:
+            j = _replaced(keys, i, [k for k, _, _, _ in name])
+            if j is not None and not _stated(keys[i - 1 : i + 2], facts):  # the word and its neighbours
+                found.append(FrameClaim(start, end, "brand", token, [],
+                                        f"'{token}' takes the place of '{name[j][3]}' in the product's name "
+                                        f"({fact.id} {fact.name}: {fact.value})"))
+                break
+    return found
+
+
+def _joined(sentence: str, tokens: list[tuple[str, int, int, str]]) -> bool:
+    """Words of one phrase: only spaces (or a trademark sign) between them, no punctuation."""
+    return all(re.fullmatch(r"[\s®™©]+", sentence[a[2] : b[1]]) for a, b in zip(tokens, tokens[1:]))
+
+
+def _stated(keys: list[str], facts: list[Fact]) -> bool:
+    """Some fact gives these words in this order."""
+    size = len(keys)
+    for fact in facts:
+        text = [k for k, _, _, _ in _tokens(f"{fact.name} {fact.value}")]
+        if any(text[n : n + size] == keys for n in range(len(text) - size + 1)):
+            return True
+    return False
+
+
+def _replaced(keys: list[str], i: int, name: list[str]) -> int | None:
+    """The position of the name word that the copy's word i stands in for, when the name's words around it
+    match the copy's (one before, one or more after, three together, two of them content words), or None."""
+    for j in range(1, len(name) - 1):
+        if name[j - 1] != keys[i - 1] or name[j] in stopwords():
+            continue
+        after = 0
+        while i + 1 + after < len(keys) and j + 1 + after < len(name) and keys[i + 1 + after] == name[j + 1 + after]:
+            after += 1
+        matched = [keys[i - 1], *keys[i + 1 : i + 1 + after]]
+        if after >= 1 and len(matched) >= 3 and sum(k not in stopwords() for k in matched) >= 2:
+            return j
+    return None
+
+
+# A fact named as a limit ("Maximum weight capacity", "Battery life (max)", "Minimum ram") states a bound, and
+# copy giving its number must say so ("up to 43.5 kg", "max. 10 h", "requires 2 GB"). A capacity alone is a
+# size ("Capacity: 350 ml" for a mug), not a limit.
+_LIMIT_NAME_RE = re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|limit|up to)\b", re.IGNORECASE)
+_LIMIT_COPY_RE = re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|limits?|capacity|up to|at least|at most|no (?:more|less) than|"
+                            r"(?:and|or) (?:up|upwards|more|less|fewer|over|above|under|below|older|higher|lower)|"
+                            r"from|under|over|above|below|requires?|required|needs?|holds?|supports?|takes?)\b|\+",
+                            re.IGNORECASE)
+
+
+_RANGE_BEFORE = re.compile(r"\d\S{0,2}\s*(?:-|–|to)\s*$")
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|to)\s*\d")
+
+
+def _in_range(sentence: str, start: int, end: int) -> bool:
+    return bool(_RANGE_BEFORE.search(sentence[:start]) or _RANGE_AFTER.search(sentence[end:])
+                or re.search(r"\d\s*(?:-|–|to)\s*\d", sentence[start:end]))
+
+
+def unbounded(sentence: str, index: FactIndex) -> list[FrameClaim]:
+    """A measure only facts named as a limit state, in a sentence that says no limit: "Recommended user weight:
+    43.5 kg" for a suggested maximum of 43.5 kg. A range ("for 10-30\" screens", "800 - 1500 rpm") gives its
+    limits; durations and ages are left alone ("5 hours of play" for a battery life of at most 5 h is how
+    copy says it; ages have their own rules)."""
+    found = []
+    for q in find_quantities(sentence):
+        if q.unit is None or q.unit.dimension == "time" or _in_range(sentence, q.start, q.end):
+            continue
+        support = [i for i in index.facts if i.fact.id and any(same_quantity(q, s) for s in i.quantities)]
+        if not support or not all(_LIMIT_NAME_RE.search(i.fact.name) for i in support):
+            continue
+        if _LIMIT_COPY_RE.search(sentence):
+            continue
+        stated = "; ".join(f"{i.fact.id} {i.fact.name}: {i.fact.value}" for i in support[:2])
+        found.append(FrameClaim(q.start, q.end, "number", q.label, [],
+                                f"'{q.label}' is a limit in the facts ({stated}), not said as one"))
+    return found

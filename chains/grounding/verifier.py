@@ -26,7 +26,7 @@ from chains.grounding.sentences import split_sentences
 from copydesk.domain import Claim, Draft, Fact, Product
 
 # Bumped whenever what the verifier accepts changes; results and eval reports name the version that counted.
-VERIFIER_VERSION = "8"
+VERIFIER_VERSION = "9"
 
 
 @dataclass
