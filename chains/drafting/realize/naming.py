@@ -52,7 +52,10 @@ def naming(product: Product) -> Naming:
     if brand and brand.lower() in _NO_BRAND:
         brand = None
     model = model_code(product)
-    title = " ".join(_unshout(w) for w in re.sub(r"\s*\[[^\]]*\]", "", product.title).split())  # "[Toy]"
+    title = re.sub(r"\s*\[[^\]]*\]", "", product.title)  # "[Toy]"
+    title = re.sub(r"\s*[™®©]", "", title)  # "LabelWriter ™ 450 DUO"
+    title = re.sub(r"\s*\(\s*\d+(?:\.\d+)?\s*(?:ft|feet|in|inch|cm|mm|m)\.?\s*\)", "", title, flags=re.I)  # "(2Ft.)"
+    title = " ".join(_unshout(w) for w in title.split())
     kind, cut_at = _kind(product, title, brand)
     name, line = _name(title, cut_at, brand)
     line = line or _franchise(product, title)
@@ -107,8 +110,13 @@ def _name(title: str, kind: str | None, brand: str | None) -> tuple[str, str | N
     cut = False
     if kind:
         match = re.search(rf"(?<![\w-]){re.escape(kind)}(?![\w-])", name, re.IGNORECASE)
-        if match and name[: match.start()].strip():
-            name, cut = name[: match.start()].strip(), True
+        before = name[: match.start()].strip() if match else ""
+        # "006R90321 toner cartridge" is cut (the code names it); "SATA cable", "Smart Wireless remote control" are
+        # not: a word or two before the kind are no name on their own ("The Supermicro SATA is a cable").
+        if before and (re.search(r"\d", before) or len(before.split()) > 2):
+            name, cut = before, True
+        elif before and match:  # part of the name: written as a name ("Supermicro SATA Cable")
+            name = name[: match.start()] + name[match.start(): match.end()].title() + name[match.end():]
     measure = _MEASURE.search(name)  # "P40 lite E 16.2 cm (6.39")": names hold no measures after their start
     if measure and len(name[: measure.start()].split()) >= 2 and (not cut or len(name.split()) > 5) \
             and not _ends_in_kind(name):
@@ -246,6 +254,13 @@ def _kind(product: Product, title: str, brand: str | None) -> tuple[str | None, 
 def _plural(phrase: str) -> bool:
     last = phrase.split()[-1].lower()
     return last.endswith("s") and not last.endswith("ss") and v.ENGINE.singular_noun(last) is not False
+
+
+def names_a_thing(name: str) -> bool:
+    """"Death Note Plush Toy", "Red Tartan Scottish Stag Suit": a name that ends in a kind noun takes "the", as
+    a product does; "Cranky the Crane", "Lord Harry", "Boggle Reinvention" are proper names and take none."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return bool(words) and known_kind(words[-1]) and " the " not in f" {name.lower()} "
 
 
 def plural_name(name: str) -> bool:

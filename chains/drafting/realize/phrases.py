@@ -285,6 +285,9 @@ def realize_fact(fact: Fact, weight: int, rng: random.Random, by_name: dict[str,
             if value.lower() in _GAUGES else None
     if info.family == "colour":
         colours = [v.lower_value(c) for c in v.items(value)]
+        if len(colours) == 1 and re.fullmatch(r"multi(-?)colou?r(?:ed|s)?", colours[0]):  # not "comes in multicoloured"
+            hyphen = re.fullmatch(r"multi(-?).*", colours[0]).group(1)  # type: ignore[union-attr]
+            return Item(theme, "multicolour", [fact.id], "is", f"multi{hyphen}coloured", weight, None, label)
         return item("colour", v.join(colours)) if colours else None
     if info.family == "material":
         if len(value) > 30 or len(value.split()) > 3 or value.isupper():
@@ -355,6 +358,9 @@ _SPEC_HEADS = {"interface", "chipset", "controller", "antenna", "sensor", "tuner
                "backlight", "webcam", "camera", "microphone", "speaker", "lens", "engine", "motor"}
 
 
+_MASS_HEADS = {"graphics"}
+
+
 def _spec_phrase(readable: str, value: str) -> str:
     """A short spec value as a noun phrase with its head noun ("Interface: Fibre Channel" -> "a Fibre Channel
     interface"); "" when the value or the name does not make one (lists, long values, "supported" or "type"
@@ -365,6 +371,8 @@ def _spec_phrase(readable: str, value: str) -> str:
     if head not in _SPEC_HEADS:  # "a Server card", "a Fiber medium", "a Cable source": heads that make no phrase
         return ""
     phrase = value if head.lower() in value.lower() else f"{value} {head}"
+    if head in _MASS_HEADS:  # "Intel graphics", never "an Intel graphics"
+        return _proper(phrase.strip())
     return _proper(v.article(phrase.strip()))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from chains.drafting.realize import values as v
-from chains.drafting.realize.naming import Naming, plural_name
+from chains.drafting.realize.naming import Naming, names_a_thing, plural_name
 from chains.drafting.realize.phrases import Item
 from chains.drafting.realize.praise import praise_lines, praise_share
 from chains.drafting.realize.voice import headers, lines
@@ -55,6 +55,7 @@ class Planner:
         self.audience = next((i for i in self.items if i.kind == "age"), None)
         self._headers_used: set[str] = set()
         self._last_subject = ""
+        self._name_subjects = 0  # sentences the short name has opened
         self._praise = self._choose_praise(praise_class)
 
     # --- verification --------------------------------------------------------------------------------
@@ -82,7 +83,9 @@ class Planner:
                    and ("{short}" not in s or (n.short and not plural_name(n.short)))]
         if not first:
             options = [s for s in options if s != "{short}" or len(n.short.split()) <= 3]
-        product_like = n.kind or re.search(r"\d", n.short) or not self.toy
+        if self._name_subjects >= 2:  # "Nanoblock Mallard Duck offers ... Nanoblock Mallard Duck needs ...": twice is enough
+            options = [s for s in options if "{short}" not in s]
+        product_like = n.kind or re.search(r"\d", n.short) or not self.toy or names_a_thing(n.short)
         short = n.short if n.short.startswith("the ") or not product_like else f"the {n.short}"
         filled = [_capitalise(_fill(s, {"short": short, "kind": n.kind or ""})) for s in options]
         filled = [s for s in filled if s and s != self._last_subject] or ["It"]
@@ -91,6 +94,8 @@ class Planner:
         else:
             chosen = self.rng.choice(filled)
         self._last_subject = chosen
+        if short and chosen == _capitalise(short):
+            self._name_subjects += 1
         return chosen
 
     def sentences(self, items: list[Item], *, first_subject: bool = False) -> list[str]:
@@ -121,7 +126,7 @@ class Planner:
         n = self.naming
         # "the Xerox 006R90321", "the HP ProCurve 420 ..."; a name with no kind and no number is a proper name
         # ("Cranky the Crane", "Boggle Reinvention") and takes no article.
-        product_like = bool(n.kind) or bool(re.search(r"\d", n.name)) or not self.toy
+        product_like = bool(n.kind) or bool(re.search(r"\d", n.name)) or not self.toy or names_a_thing(n.name)
         the_name = f"the {n.branded}" if product_like else n.name  # "Cranky the Crane from Learning Curve"
         from_brand = "" if not n.brand or n.brand.lower() in the_name.lower() else f" from {n.brand}"
         bare = n.name if not n.brand or not n.name.lower().startswith(n.brand.lower() + " ") else n.name[len(n.brand) + 1:]

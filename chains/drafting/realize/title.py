@@ -38,7 +38,7 @@ def title_phrase(item: Item) -> str | None:
     if item.kind == "yield":
         pages = re.match(r"[\d,]+ pages", obj)
         return pages.group(0).replace("pages", "Pages") if pages else None
-    if item.kind == "colour" and len(obj) <= 20:
+    if item.kind in {"colour", "multicolour"} and len(obj) <= 20:
         return obj.title()
     if item.kind == "scale":
         return f"{obj.split()[0]} Scale"
@@ -62,7 +62,7 @@ def make_title(product: Product, naming: Naming, items: list[Item], facts: list[
         model = naming.model if naming.model and naming.model.lower() not in naming.full.lower() else ""
         base = " ".join(w for w in (naming.full, model, size, adjective, kind) if w)
     ranked = sorted((i for i in items if title_phrase(i) and i.kind not in {"screen"}),
-                    key=lambda i: (i.kind == "colour", -max(title_rate(names.get(fid, "")) for fid in i.fact_ids),
+                    key=lambda i: (i.kind in {"colour", "multicolour"}, -max(title_rate(names.get(fid, "")) for fid in i.fact_ids),
                                    -i.weight))
     for item in ranked:
         phrase = title_phrase(item)

@@ -80,6 +80,29 @@ def test_a_brand_field_with_two_names_is_said_once(products) -> None:
     assert d.bullets[0].count("Minnie") == 2 and "," not in d.bullets[0]
 
 
+def test_second_reading_defects(products) -> None:
+    """What the second copy-editor reading found in the drafts file (issue 12): "an Intel graphics", "LabelWriter ™
+    450", "The Supermicro (2Ft.) SATA is a cable.", "comes in multicoloured", "Death Note Plush Toy from GE
+    Entertainment" (a thing's name without its article), "runs with no batteries needed" on a puzzle."""
+    text = lambda sku, seed=0: " ".join([*(d := draft(products[sku], seed=seed)).bullets, d.description])  # noqa: E731
+    assert "Intel graphics" in text("77190560") and "an Intel graphics" not in text("77190560")
+    assert "™" not in text("3711388") and "LabelWriter 450 DUO" in text("3711388")
+    cable = draft(products["1129235"])
+    assert "(2Ft.)" not in cable.title + text("1129235") and "Supermicro SATA Cable" in cable.bullets[0]
+    duck = text("cf190a6611e1e06a2a31ed705c1f02a0")
+    assert "is multicoloured" in duck and not re.search(r"(comes|finished) in multicolou?r", duck)
+    assert draft(products["207223ad14ef1431486c191b7effdcde"]).bullets[0].startswith("WHAT IT IS: The GE Entertainment")
+    assert not any("runs with no batteries needed" in text(sku, seed) for sku in products for seed in range(2))
+
+
+def test_the_name_opens_at_most_two_sentences_of_the_bullets(products) -> None:
+    """"Nanoblock Mallard Duck offers 110 pieces. / Nanoblock Mallard Duck needs no batteries at all. / Nanoblock
+    Mallard Duck weighs 32 g ...": after the identity bullet the name opened three bullets in a row."""
+    for seed in range(4):
+        bullets = draft(products["cf190a6611e1e06a2a31ed705c1f02a0"], seed=seed).bullets[1:]
+        assert sum(": Nanoblock Mallard Duck " in b or ". Nanoblock Mallard Duck " in b for b in bullets) <= 2
+
+
 @pytest.mark.parametrize("sku", ["3920564", "1570809", "87bbb472ef9d90dcef140a551665c929", "2101957"])
 def test_praise_appears_at_most_once_and_fits_the_product(products, sku: str) -> None:
     """Every draft closed on "A great choice for everyday use." (a toner, a power distribution unit...)."""
