@@ -96,3 +96,17 @@ def test_with_the_model_a_variant_is_polished_from_its_own_seed(make_services, s
     assert_all_supported(final, product)
     facts = {f.id for f in facts_for(product)}
     assert set(final.facts_used) <= facts
+
+
+def test_with_the_model_warmer_and_more_technical_each_give_a_new_verified_version(make_services, sample_catalog):
+    services = make_services(polish_budget_s=0)  # the refine itself asks the model; no background polish
+    engine = ConversationEngine(services, BotState(services.database))
+    product = sample_catalog.products[6]
+    [first] = engine.handle(Turn("t:model-tone", "U1", f"draft {product.sku}", "C1"))
+    last = _draft(first).draft
+    for text in ("warmer", "warmer", "more technical"):
+        [reply] = engine.handle(Turn("t:model-tone", "U1", text, "C1"))
+        draft = _draft(reply).draft
+        assert draft.version == last.version + 1 and word_change(draft, last) > 0, (text, last, draft)
+        assert_all_supported(draft, product)
+        last = draft
