@@ -55,3 +55,16 @@ def own_schema(url: str) -> Iterator[str]:
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
         admin.dispose()
+
+
+@contextmanager
+def module_database() -> Iterator[str | None]:
+    """For a fixture wider than one test: its own schema under COPYDESK_DATABASE_URL (the per-test schema is
+    not set up yet when a module fixture starts, and the database's public schema keeps what earlier runs
+    stored, such as events already seen), else None (SQLite under the fixture's home)."""
+    if SUITE_DATABASE_URL is None:
+        yield None
+        return
+    with own_schema(SUITE_DATABASE_URL) as url:
+        yield url
+

@@ -3,6 +3,7 @@ progress hooks (Progress) through which the engine reports work while it happens
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -18,6 +19,15 @@ class UploadedFile:
     content: bytes
 
 
+# NUL and other control characters are never part of a request; PostgreSQL refuses NUL in text columns, so a
+# message carrying one would fail when it is logged (found by the bad-input corpus on PostgreSQL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 @dataclass
 class Turn:
     thread_key: str  # e.g. "slack:C0123:1700000000.000100" or "terminal:5f2c"
@@ -25,6 +35,9 @@ class Turn:
     text: str
     channel_id: str | None = None  # where approvals are scoped and exports drawn from
     files: list[UploadedFile] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = without_controls(self.text)
 
 
 @dataclass
@@ -34,6 +47,9 @@ class Press:
     action: str  # one of bot.engine.replies.ALL_ACTIONS
     value: str
     channel_id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.value = without_controls(self.value)
 
 
 class Progress(Protocol):

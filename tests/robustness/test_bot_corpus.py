@@ -71,13 +71,14 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     from copydesk.state.threads import BotState
     from retrieval.catalog import Catalog
     from tests.retrieval.fakes import HashEmbedder
+    from tests.services import module_database
 
     home = tmp_path_factory.mktemp("slack-corpus")
     products = home / "products.csv"
     products.write_text("sku,title,model,colour\nMUG-1,Blue stoneware mug,R1179,Blue\nLAMP-2,Arc desk lamp,AL-200,"
                         "Black\n", encoding="utf-8")
-    with SlackStandIn() as slack:
-        settings = Settings(home=home / "home", polish_budget_s=0, slack_bot_token="xoxb-corpus-token",
+    with module_database() as database_url, SlackStandIn() as slack:
+        settings = Settings(home=home / "home", database_url=database_url, polish_budget_s=0, slack_bot_token="xoxb-corpus-token",
                             slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url, workers=2,
                             user_queue_limit=100, stream_update_interval_s=0.2, _env_file=None)
         services = Services(settings)
