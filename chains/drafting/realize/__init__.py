@@ -49,7 +49,8 @@ def realize_draft(
     toy = product_is_toy(product)
     age = next((i.extra.get("age") for i in items if i.kind == "age"), None)
     grown_up = age is not None and age.unit == "years" and float(age.low) >= 12  # a costume for 16+: not "for kids"
-    klass = praise_class(names.kind or product.category or product.title, toy=toy and not grown_up)
+    klass = praise_class(names.kind or product.category or product.title, toy=toy and not grown_up,
+                         grown_up=toy and grown_up)
     planner = Planner(names, items, verifier, voice, rng, toy=toy, channel=channel, praise_class=klass,
                       material=material(facts, verifier), adjective=supply_adjective(product),
                       labels=frozenset(f.name for f in facts))

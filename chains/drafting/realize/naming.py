@@ -129,7 +129,8 @@ def _name(title: str, kind: str | None, brand: str | None) -> tuple[str, str | N
         name = head
     words = name.split()
     if len(words) > _MAX_NAME_WORDS:  # "Busy Bead Pack of 500 x Ivory Flat ...": cut before "of", not mid-phrase
-        joint = next((i for i, w in enumerate(words[:_MAX_NAME_WORDS]) if i >= 2 and w.lower() in _JOINING), None)
+        joint = next((i for i, w in enumerate(words[:_MAX_NAME_WORDS]) if i >= 2 and w.lower() in _JOINING
+                      and words[i - 1].lower() not in _JOINING), None)  # never "Jake and" (from "Jake and The ...")
         return (_head_phrase(name) or " ".join(_trim(words[:joint or _MAX_NAME_WORDS]))), line
     return " ".join(_trim(words)).rstrip(" ,:;-–"), line
 
@@ -231,9 +232,11 @@ def _kind(product: Product, title: str, brand: str | None) -> tuple[str | None, 
     if declared and not re.search(r"\d", declared) and len(declared.split()) <= 3 and known_kind(declared):
         return declared, (from_title[0] if from_title else declared)
     steps = [s.strip() for s in (product.category or "").split(">") if s.strip()]
-    while len(steps) > 1 and steps[-1].lower() in _THEMES | {"toys", "others", "other"}:
-        steps.pop()  # "Fancy Dress > Costumes > Adults": the leaf names the audience, the step before the kind
     leaf = steps[-1] if steps else ""
+    if len(steps) > 1 and leaf.lower() in _THEMES:  # "Fancy Dress > Costumes > Adults": the leaf names the
+        before = " ".join(v.ENGINE.singular_noun(w) or w for w in steps[-2].lower().split())  # audience
+        if known_kind(before) and "&" not in before:
+            return before, None  # the step before is the kind ("costume"); never a brand ("Disney")
     if leaf and leaf.lower() not in _NOT_KINDS and "&" not in leaf and not re.search(r"\d", leaf) \
             and len(leaf.split()) <= 2 and (not brand or leaf.lower() != brand.lower()):
         singular = " ".join(v.ENGINE.singular_noun(w) or w for w in leaf.lower().split())

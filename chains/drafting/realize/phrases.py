@@ -392,6 +392,8 @@ def _count(fact: Fact, info, weight: int, theme: str, label: str, rng: random.Ra
         return None  # "1 piece" says nothing
     if re.match(r"[\d.]", noun):
         return None  # "6 2.5 bays": the size belongs to the noun, and copy cannot say it right
+    if re.fullmatch(r"players?", noun.strip()):  # "is for 2 players", never "has 2 players" among the contents
+        return Item("play", "count", [fact.id], "is for", f"{n} {v.ENGINE.plural_noun('player', n)}", weight, None, label)
     words = noun.split()
     last = v.ENGINE.singular_noun(words[-1]) or words[-1]
     noun = " ".join([*words[:-1], last if n == 1 else v.ENGINE.plural_noun(last)]).replace("built in", "built-in")

@@ -17,12 +17,13 @@ def _data() -> dict:
     return yaml.safe_load((DATA_DIR / "praise.yaml").read_text(encoding="utf-8"))
 
 
-def praise_class(text: str, *, toy: bool) -> str:
-    """The class of product for praise: "toy", "cable", "print", ... "general" (text: kind, category, title)."""
+def praise_class(text: str, *, toy: bool, grown_up: bool = False) -> str:
+    """The class of product for praise: "toy", "grown_up" (a toy for 12 and up: a costume, a model kit, a board
+    game), "cable", "print", ... "general" (text: kind, category, title)."""
     lower = text.lower()
     for name, rule in _data()["classes"].items():
-        if rule.get("toy"):
-            if toy:
+        if rule.get("toy") or rule.get("grown_up"):
+            if (toy and rule.get("toy")) or (grown_up and rule.get("grown_up")):
                 return name
             continue
         if not rule.get("match") or re.search(rule["match"], lower):

@@ -95,6 +95,30 @@ def test_second_reading_defects(products) -> None:
     assert not any("runs with no batteries needed" in text(sku, seed) for sku in products for seed in range(2))
 
 
+def test_a_brand_in_the_category_is_never_the_kind(products) -> None:
+    """"Characters & Brands > Disney > Toys": "The Disney Princess Ultimate Dream Castle is a disney" (a kind
+    taken from the step before a leaf that says nothing)."""
+    for sku in ("ef10429cc0c1fe583230b7f42d6b20ab", "a8d0e8ee6c6c0fde27b389219d05f897", "b2ab0af258d733bfb6181d0b22a34c4f"):
+        d = draft(products[sku])
+        assert not re.search(r"\b(a|this|the) disney\b", " ".join([*d.bullets, d.description]))
+
+
+def test_players_are_who_plays_not_what_is_in_the_box_and_names_never_end_in_and(products) -> None:
+    """Boggle: "IN THE BOX: It offers 1 player."; Jake and The Neverland Pirates: "Jake and from Disney Junior"."""
+    boggle = " ".join(draft(products["9800b293f1d4b3565e27cdc878cb6bcb"]).bullets)
+    assert "is for 1 player" in boggle and not re.search(r"(offers|has|comes with) 1 player", boggle)
+    assert "Jake and from" not in " ".join(draft(products["0aa6211ec64f096348aa6ec704dd4278"]).bullets)
+
+
+def test_a_toy_for_grown_ups_gets_no_praise_for_kids_or_homes(products) -> None:
+    """"A handy addition to any home." closed a stag suit's draft; "A practical choice for everyday use." a
+    costume's."""
+    for sku in ("93b5b9e9aba34745d7abd74691429e5f", "47194204af14b87123c34884ca0219f6", "b353f84efcad079812df307936976a4f"):
+        for seed in range(4):
+            d = draft(products[sku], seed=seed)
+            assert not re.search(r"any home|everyday use|for kids|little ones", d.description), d.description
+
+
 def test_the_name_opens_at_most_two_sentences_of_the_bullets(products) -> None:
     """"Nanoblock Mallard Duck offers 110 pieces. / Nanoblock Mallard Duck needs no batteries at all. / Nanoblock
     Mallard Duck weighs 32 g ...": after the identity bullet the name opened three bullets in a row."""
