@@ -8,6 +8,8 @@ out) and on all of it; nothing is chosen by looking at the held-out half. The ga
   the model's surprises, fitted on the calibration half; its threshold is the lowest that keeps >= KEEP_FIT of
   the calibration half's fluent texts (rules included) by 5-fold out-of-fold probabilities, so the threshold
   is not set on the texts the weights were fitted to.
+- field sense (chains/drafting/field_sense.py, beside the gate on model text): a value that does not fit its
+  label or measure word rejects on its own, and counts among the rules the threshold keeps fluent texts through.
 The rules and weights committed in generators/text/data/fluency.yaml are reported the same way; `--write`
 replaces them with this run's fit. Baselines in the same run: the ranker's fluency signal (the model's mean
 log-likelihood) held to 95% kept on the calibration half, the repeated-fragment check alone, and the previous
@@ -181,6 +183,7 @@ def write_gate(path: Path, model: str, context: str, rules: list[str], weights: 
 
 
 def main(argv: list[str]) -> int:
+    from chains.drafting import field_sense
     from copydesk.settings import Settings
     from generators.text import garble
     from generators.text.factory import load_text_generator
@@ -210,11 +213,17 @@ def main(argv: list[str]) -> int:
     garbled = np.array([r["label"] == "garbled" for r in rows])
     half = np.array([calibration_half(r["id"]) for r in rows])
 
+    # Field sense (chains/drafting/field_sense.py): values that do not fit their label or measure word. It runs
+    # beside the gate on model text, so it rejects on its own and counts among the rules the threshold keeps to.
+    sense = [field_sense.features(r["text"]) for r in rows]
+    field = np.array([any(v > 0 for v in f.values()) for f in sense])
+
     # The gate: surface rules, then the weighted gate, all fitted on the calibration half.
     rules = choose_rules({k: v for k, v in table.items() if k not in ("repeat_finder",)}, garbled, half)
-    ruled = gate_rejects(table, rules, None)
+    ruled = gate_rejects(table, rules, None) | field
     weights, out_of_fold = fit_weights(table, garbled, half, ruled)
-    rejected = gate_rejects(table, rules, weights)
+    without_field = gate_rejects(table, rules, weights)
+    rejected = without_field | field
 
     # Baselines: the previous gate (bounds on the surprises), the ranker's signal alone, repeats alone.
     bounds = calibrate(features, garbled, half)
@@ -227,8 +236,8 @@ def main(argv: list[str]) -> int:
         shipped_dict = {"features": list(shipped_weights.features), "mean": list(shipped_weights.mean),
                         "scale": list(shipped_weights.scale), "coef": list(shipped_weights.coef),
                         "intercept": shipped_weights.intercept, "threshold": shipped_weights.threshold}
-        shipped = split_report(gate_rejects(table, list(load_rules()), shipped_dict), garbled, half,
-                               rules=list(load_rules()))
+        shipped = split_report(gate_rejects(table, list(load_rules()), shipped_dict) | field, garbled, half,
+                               rules=list(load_rules()), with_field_sense=True)
     result: dict[str, Any] = {
         "model": settings.llm, "context": context, "labelled_set": str(LABELLED.relative_to(LABELLED.parents[3])),
         "split": "calibration half: ids whose SHA-256 is even; held-out half: odd",
@@ -238,6 +247,14 @@ def main(argv: list[str]) -> int:
             **split_report(rejected, garbled, half, rules=rules, weights=weights),
             "calibration_half_out_of_fold": out_of_fold,
             "rules_alone": split_report(ruled, garbled, half),
+            "without_field_sense": split_report(without_field, garbled, half),
+        },
+        "field_sense_alone": {
+            **split_report(field, garbled, half),
+            "checks_firing_calibration_half": {
+                name: {"garbled": int(sum(f[name] > 0 for f, g, h in zip(sense, garbled, half) if g and h)),
+                       "fluent": int(sum(f[name] > 0 for f, g, h in zip(sense, garbled, half) if not g and h))}
+                for name in sense[0]},
         },
         "committed": shipped,
         "baseline_surprise_bounds": report(features, garbled, half, bounds),
@@ -246,7 +263,8 @@ def main(argv: list[str]) -> int:
         "by_origin": {},
         "items": [{"id": r["id"], "label": r["label"], "origin": r["origin"], "rejected": bool(rejected[i]),
                    "held_out": not bool(half[i]),
-                   **{k: round(float(v), 3) for k, v in surface[i].items()}} for i, r in enumerate(rows)],
+                   **{k: round(float(v), 3) for k, v in {**surface[i], **sense[i]}.items()}}
+                  for i, r in enumerate(rows)],
     }
     for origin in sorted({r["origin"] for r in rows}):
         pick = np.array([r["origin"] == origin for r in rows]) & ~half
@@ -254,7 +272,7 @@ def main(argv: list[str]) -> int:
     if "--write" in argv:
         held = result["gate_fitted_this_run"]["held_out_half"]
         note = (f"{time.strftime('%Y-%m-%d')}: held-out half {held['garbled_rejected']:.0%} of garbled rejected, "
-                f"{held['fluent_kept']:.0%} of fluent kept")
+                f"{held['fluent_kept']:.0%} of fluent kept, with field sense (chains/drafting/field_sense.py)")
         write_gate(DATA_FILE, settings.llm, context, rules, weights, note)
         result["written_to"] = str(DATA_FILE)
     write_result("fluency_gate", result)
