@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from chains.drafting import field_sense
 from chains.prompts import render
 from chains.grounding import split_sentences
 from chains.grounding import unit_table
@@ -212,7 +213,10 @@ def fluent(gate: FluencyGate | None, candidates: list[Candidate]) -> list[Candid
     ("Choose from 41, 41"). Only model text comes here; the template's text is never scored."""
     if gate is None or not candidates:
         return candidates
-    problems = gate.problems([c.text for c in candidates])
+    # field sense (chains/drafting/field_sense.py) beside the gate: the gate lives in generators/, which may
+    # not read the knowledge graph's units that tell "Minimum price: 40 g" is no price
+    problems = [problem or field_sense.problem(c.text)
+                for c, problem in zip(candidates, gate.problems([c.text for c in candidates]))]
     for candidate, problem in zip(candidates, problems):
         if problem:
             log.debug("fluency gate rejects %r: %s", candidate.text, problem)

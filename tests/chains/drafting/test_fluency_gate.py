@@ -70,3 +70,18 @@ def test_the_gate_sees_only_model_text_and_rejects_a_repeat(env, tiny_lm_dir: Pa
     parts = [result.draft.title, *result.draft.bullets, result.draft.description]
     assert not any(s in part for s in stuttered for part in parts)
     assert any(GREAT.strip() in part for part in parts)  # the fluent candidate got through
+
+
+def test_field_sense_rejects_model_text_the_gate_lets_through() -> None:
+    from chains.drafting.steps import Candidate, fluent
+
+    class PassAll(FluencyGate):
+        def __init__(self) -> None:
+            pass
+
+        def problems(self, texts: Sequence[str]) -> list[str | None]:
+            return [None] * len(texts)
+
+    kept = fluent(PassAll(), [Candidate("Minimum price: 40 g.", [], -1.0),
+                              Candidate("A sturdy mug that keeps tea warm.", [], -1.0)])
+    assert [c.text for c in kept] == ["A sturdy mug that keeps tea warm."]
