@@ -55,6 +55,10 @@ def naming(product: Product) -> Naming:
     title = re.sub(r"\s*\[[^\]]*\]", "", product.title)  # "[Toy]"
     title = re.sub(r"\s*[™®©]", "", title)  # "LabelWriter ™ 450 DUO"
     title = re.sub(r"\s*\(\s*\d+(?:\.\d+)?\s*(?:ft|feet|in|inch|cm|mm|m)\.?\s*\)", "", title, flags=re.I)  # "(2Ft.)"
+    title = re.sub(r"\s+\d+\s*pc(?:\(s\)|s)?$", "", title.strip(), flags=re.I)  # "... Photo black 1 pc(s)"
+    colour = (product.attributes.get("Product colour") or product.attributes.get("Colour") or "").strip()
+    if colour and len(title.split()) > 3 and title.lower().endswith(" " + colour.lower()):
+        title = title[: -len(colour)].strip()  # "Wall Mount Unit Silver": the colour is said apart ("comes in silver")
     title = " ".join(_unshout(w) for w in title.split())
     kind, cut_at = _kind(product, title, brand)
     name, line = _name(title, cut_at, brand)

@@ -266,6 +266,8 @@ def realize_fact(fact: Fact, weight: int, rng: random.Random, by_name: dict[str,
     if shown is None:
         return None
     if info.family == "weight":
+        if re.search(r"g/m|gsm", shown):  # paper's grammage: "has a weight of 265 g/m²", never "weighs 265 g/m²"
+            return item("figure", f"a weight of {shown}", verb_kind="has", readable="paper weight")
         return item("weight", shown)
     if info.family == "size" and re.search(r"dimension|^size$", name) and re.search(r"\d", value):
         said = v.dimensions(shown)  # "40 x 29.8 x 8 cm"; an x-group without a unit is never said
@@ -274,6 +276,8 @@ def realize_fact(fact: Fact, weight: int, rng: random.Random, by_name: dict[str,
         if re.search(r"cable|cord", context):  # a cable's own length: "is 1.8 m long"
             return item("cable", f"{shown} long", verb_kind="is")
         return item("cable", v.article(f"{shown} cable"), verb_kind="has")
+    if info.family == "size" and "compatib" in name:
+        return None  # "Screen size compatibility: 15/17" is not the product's display ("has a 15/17 display")
     if info.family == "size" and ("screen" in info.readable or "diagonal" in name):
         inches = re.fullmatch(r'([\d.]+)\s*(?:"|in)', shown)  # 17" -> "a 17-inch screen"
         return item("screen", v.article(f"{inches.group(1)}-inch display" if inches else f"{shown} display"),
@@ -295,8 +299,8 @@ def realize_fact(fact: Fact, weight: int, rng: random.Random, by_name: dict[str,
         return item("material", v.lower_value(re.sub(r"\b100% ", "", value)) if "%" in value else v.lower_value(value))
     if info.family == "compatibility":
         return None if re.search(r"https?://|www\.", value) else _compatibility(fact, weight, theme, label, rng, voice)
-    if "page yield" in info.readable or name.endswith("yield"):
-        return item("yield", shown)
+    if ("page yield" in info.readable or name.endswith("yield")) and re.match(r"\s*[\d,.]+", shown):
+        return item("yield", shown)  # not the yield's footnote ("prints up to 480 pages and ISO/IEC 24711")
     if "engine" in name:
         return item("engine", v.article(f"{v.lower_value(value)} engine"), verb_kind="has")
     if "educational" in name:

@@ -119,6 +119,18 @@ def test_a_toy_for_grown_ups_gets_no_praise_for_kids_or_homes(products) -> None:
             assert not re.search(r"any home|everyday use|for kids|little ones", d.description), d.description
 
 
+def test_icecat_figures_read_as_what_they_are(products) -> None:
+    """Second reading, Icecat: "The art paper weighs 265 g/m²" (a grammage), "has a 15/17 display" (the screens a
+    wall mount fits), "prints up to 480 pages and ISO/IEC 24711" (the yield's footnote), "works with Processor"
+    ("Suitable for: Processor"), "Meet the HP 338 Original Photo black 1 pc.", "Wall Mount Unit Silver" beside
+    "comes in silver"."""
+    text = lambda sku: " ".join([*(d := draft(products[sku])).bullets, d.description])  # noqa: E731
+    assert "weighs 265" not in text("490749") and "265 g/m²" in text("490749")
+    assert "15/17 display" not in text("1005091") and "Wall Mount Unit Silver" not in text("1005091")
+    assert "ISO/IEC" not in text("127260") and "480 pages" in text("127260") and "1 pc" not in text("127260")
+    assert "works with Processor" not in text("1992593") and "Xeon 3500 and 5500" in text("1992593")
+
+
 def test_the_name_opens_at_most_two_sentences_of_the_bullets(products) -> None:
     """"Nanoblock Mallard Duck offers 110 pieces. / Nanoblock Mallard Duck needs no batteries at all. / Nanoblock
     Mallard Duck weighs 32 g ...": after the identity bullet the name opened three bullets in a row."""
