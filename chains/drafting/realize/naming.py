@@ -67,6 +67,9 @@ def naming(product: Product) -> Naming:
     named = [w for w in kept if w.lower() not in _NOT_KINDS]  # "LC51C Original Cyan" keeps its code: no name left
     if len(kept) >= 2 and len(kept) < len(name.split()) and named:  # "Interactive Lc55020Uk Speedy": the model's
         name = " ".join(kept)
+    if re.fullmatch(r"[\d.,]+\s*[A-Za-z]{1,6}", name.strip()):  # "3 meters" (of "3 meters of ... Leather Cord")
+        rest = re.sub(r"^[\d.,]+\s*[A-Za-z]{1,6}\s+of\s+", "", title)
+        name = _head_phrase(rest) or _CUT.split(rest, maxsplit=1)[0].strip() or name
     if not name:
         name = kind.title() if kind else title
     bare = _without_brand(name, brand)

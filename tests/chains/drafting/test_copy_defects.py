@@ -131,6 +131,13 @@ def test_icecat_figures_read_as_what_they_are(products) -> None:
     assert "works with Processor" not in text("1992593") and "Xeon 3500 and 5500" in text("1992593")
 
 
+def test_a_measure_is_never_the_name(products) -> None:
+    """"3 meters of 3mm Twisted Leather Cord": "The 3 meters is made for ages 7 and up."."""
+    d = draft(products["817d23801b535a0d3a3b189410cddcf1"])
+    assert not re.search(r"\b[Tt]he 3 meters\b", " ".join([*d.bullets, d.description]))
+    assert "Twisted Leather Cord" in d.bullets[0]
+
+
 def test_the_name_opens_at_most_two_sentences_of_the_bullets(products) -> None:
     """"Nanoblock Mallard Duck offers 110 pieces. / Nanoblock Mallard Duck needs no batteries at all. / Nanoblock
     Mallard Duck weighs 32 g ...": after the identity bullet the name opened three bullets in a row."""
