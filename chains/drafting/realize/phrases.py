@@ -115,6 +115,10 @@ def items_for(product: Product, facts: list[Fact], rng: random.Random, voice: st
             out.append(item)
             said_names.add(base)
     out = _merge_colours(out)
+    if any(i.obj.endswith(" finish") for i in out):  # "has a matte finish and is finished in white": one "finish"
+        for i in out:
+            if i.kind == "colour" and "finish" in i.verb:
+                i.verb = "comes in"
     if product_is_toy(product):  # a toy's remote control or indoor use is about play, not connectivity
         for item in out:
             item.theme = TOY_THEMES.get(item.theme, item.theme)

@@ -129,6 +129,11 @@ def test_icecat_figures_read_as_what_they_are(products) -> None:
     assert "15/17 display" not in text("1005091") and "Wall Mount Unit Silver" not in text("1005091")
     assert "ISO/IEC" not in text("127260") and "480 pages" in text("127260") and "1 pc" not in text("127260")
     assert "works with Processor" not in text("1992593") and "Xeon 3500 and 5500" in text("1992593")
+    for seed in range(4):  # "The art paper comes with a matte finish and is finished in white."
+        paper = draft(products["490749"], seed=seed)
+        assert all(s.count("finish") <= 1 for s in sentences(paper)), sentences(paper)
+        rack = draft(products["636644"], seed=seed)  # a freestanding rack: not "A handy addition to any home."
+        assert "any home" not in rack.description
 
 
 def test_a_measure_is_never_the_name(products) -> None:
