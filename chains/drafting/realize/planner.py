@@ -212,6 +212,11 @@ class Planner:
         if (line := self.range_sentence()):
             identity.append(line)
         out = [text for text in [self.bullet("identity", identity)] if text]
+        if out and out[0] == " ".join(identity):  # no header passed with this opener ("WHAT IT IS: Meet the ...
+            other = self.identity_sentence(identity[0], audience=not split)  # ... applique sack"): another opener
+            retry = self.bullet("identity", [other, *identity[1:]]) if other != identity[0] else ""
+            if retry and retry != " ".join([other, *identity[1:]]):
+                out = [retry]
         if split and out:
             self._last_subject = ""
             audience = self.bullet("audience", [self.audience_sentence()])

@@ -143,6 +143,13 @@ def test_a_measure_is_never_the_name(products) -> None:
     assert "Twisted Leather Cord" in d.bullets[0]
 
 
+@pytest.mark.parametrize("sku", ["1ac832a9c84bcc6741e4149868a55f2b", "650d7031680c5d7ccf1b89a525e389ca"])
+def test_the_identity_bullet_keeps_a_header(products, sku: str) -> None:
+    """"Meet the luxury applique sack Personalised Giant Santa SACK ..." went out without a header: no header
+    passed the verifier with the "Meet" opener, so another opener is tried."""
+    assert re.match(r"[A-Z][A-Z '&]+: ", draft(products[sku]).bullets[0])
+
+
 def test_the_name_opens_at_most_two_sentences_of_the_bullets(products) -> None:
     """"Nanoblock Mallard Duck offers 110 pieces. / Nanoblock Mallard Duck needs no batteries at all. / Nanoblock
     Mallard Duck weighs 32 g ...": after the identity bullet the name opened three bullets in a row."""
