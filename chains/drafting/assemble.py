@@ -14,9 +14,9 @@ from chains.drafting.context import Context
 from chains.drafting.steps import Timer
 from chains.drafting.ranker import rank, score_draft
 from chains.rules import apply_rules
-from chains.drafting.realize import realize_draft, voice_for
+from chains.drafting.realize import keep_case, realize_draft, voice_for
 from chains.grounding import GroundingVerifier
-from copydesk.domain import Claim, Draft, Product
+from copydesk.domain import Claim, Draft
 
 
 @dataclass
@@ -64,7 +64,3 @@ def realized(ctx: Context, verifier: GroundingVerifier) -> Draft:
                           length=ctx.length, verifier=verifier)
     return draft.model_copy(update={"seed": ctx.seed, "voice": voice, "length": ctx.length})
 
-
-def keep_case(product: Product) -> list[str]:
-    """Names that sentence-casing must leave alone."""
-    return [name for name in (product.brand, product.model) if name]

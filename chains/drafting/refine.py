@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from chains.drafting.variants import TRIES, choose, next_seeds
-from chains.drafting.assemble import keep_case, realized
+from chains.drafting.assemble import realized
+from chains.drafting.realize import keep_case
 from chains.drafting.chain import CopyChain, realization
 from chains.drafting.context import Context, DraftResult
 from chains.drafting.polish import polish_draft, polish_steps

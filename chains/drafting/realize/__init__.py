@@ -19,7 +19,7 @@ from chains.grounding import GroundingVerifier
 from chains.rules import Limits, apply_rules, channel_profile, cut_at_sentence
 from copydesk.domain import BrandRules, Draft, Fact, Product
 
-__all__ = ["LENGTHS", "VOICES", "realize_draft", "shift", "voice_for"]
+__all__ = ["LENGTHS", "VOICES", "keep_case", "realize_draft", "shift", "voice_for"]
 
 LENGTHS = ("short", "normal", "long")
 META_MAX_CHARS = 160
@@ -73,8 +73,14 @@ def realize_draft(
         facts_used=sorted(bullet_ids | description_ids, key=lambda i: int(i[1:]) if i[1:].isdigit() else 10**6),
         origin="template",
     )
-    keep = [w for w in (product.brand or "", product.model or "") if w]
-    return apply_rules(draft, rules, channel, keep_case=keep)
+    return apply_rules(draft, rules, channel, keep_case=keep_case(product))
+
+
+def keep_case(product: Product) -> list[str]:
+    """Names that sentence-casing must leave alone: the brand, the model and the product's own name and range
+    ("Thomas the Tank Engine & Friends: Lord Harry"), not the kind or the attributes ("train set", "silver")."""
+    names = naming(product)
+    return [name for name in (product.brand, product.model, names.name, names.line) if name]
 
 
 def supply_adjective(product: Product) -> str:

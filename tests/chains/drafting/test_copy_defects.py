@@ -300,3 +300,16 @@ def test_the_supplier_description_may_open_the_description_but_only_as_a_fact(pr
     source = {" ".join(s.split()) for s in split_sentences(product.description or "")}
     assert any(s in used for s in source)
     assert not any(s in kept_out for s in source if len(s) > 30)
+
+
+# --- brand rules -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("sku", ["1c1f897018ab674797e6224e63d93532", "87bbb472ef9d90dcef140a551665c929"])
+def test_sentence_case_keeps_the_products_own_name(products, sku: str) -> None:
+    """With a brand that writes titles in sentence case, Lord Harry's title read "RC2 Die-Cast thomas the tank
+    engine & friends: lord harry 4113": the product's name and range are names, only the rest goes lower case."""
+    product = products[sku]
+    d = realize_draft(product, facts_for(product, include_description=False), BrandRules(capitalisation="sentence"),
+                      "amazon", seed=0)
+    names = {"1c1f897018ab674797e6224e63d93532": "Lord Harry", "87bbb472ef9d90dcef140a551665c929": "Santa's Express"}
+    assert names[sku] in d.title, d.title
+    assert not re.search(r"\b(?:Ages|Scale)\b", d.title), d.title  # attributes do go lower case
