@@ -10,6 +10,8 @@ out) and on all of it; nothing is chosen by looking at the held-out half. The ga
   is not set on the texts the weights were fitted to.
 - field sense (chains/drafting/field_sense.py, beside the gate on model text): a value that does not fit its
   label or measure word rejects on its own, and counts among the rules the threshold keeps fluent texts through.
+- a semantic signal, measured only (`semantic_check`, not in drafting): the all-MiniLM-L6-v2 embedding's
+  similarity to the calibration half's garbled centroid minus its fluent centroid, as a rule beside the gate.
 The rules and weights committed in generators/text/data/fluency.yaml are reported the same way; `--write`
 replaces them with this run's fit. Baselines in the same run: the ranker's fluency signal (the model's mean
 log-likelihood) held to 95% kept on the calibration half, the repeated-fragment check alone, and the previous
