@@ -34,6 +34,9 @@ _SENTENCE_END = re.compile(r"(?<!\bRs)[.!?]+[\"')\]”’]*(?:[\s\x00\x01]+|,|(?
 # A run of gaps with the separators around them ("Calculation - Great Discounts, ... Free Shipping.").
 _JOIN = re.compile(r"[ \t,;:|/–—-]*[\x00\x01](?:[ \t,;:|/–—.!?-]*[\x00\x01])*[ \t,;:|/–—-]*(?P<stop>[.!?]*)[ \t]*")
 _SPACES = re.compile(r"[ \t]+")
+# "traintastic toys!An amazing world": a sentence end with no space before the next sentence (sellers paste
+# lines together); a space goes in, nothing is removed. Not before a domain's "Com"/"Co" ("Amazon.Com").
+_MISSING_SPACE = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\b)(?!(?:Com|Co|Net|Org|In|Uk)\b)")
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s*")  # "2. " before a sentence: it goes with the sentence
 
 Item = TypeVar("Item")
@@ -128,6 +131,7 @@ def clean_text(text: str, field: str, title: str, *, everywhere: bool = True) ->
     if everywhere:
         text, found = _without_repeats(text, field)
         removed += found
+        text = _MISSING_SPACE.sub(" ", text)
     return Cleaned(text, _unique(removed), kept)
 
 

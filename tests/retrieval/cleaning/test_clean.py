@@ -159,3 +159,14 @@ def test_removals_survive_the_store_and_ingest_counts_them(fake_catalog: Catalog
     assert stored is not None and stored.description == "A stall."
     assert [(r.kind, r.rule) for r in stored.removed] == [("markup", "html"), ("label", "product-description"),
                                                           ("condition", "brand-new")]
+
+
+def test_a_sentence_pasted_onto_the_last_gets_its_space_back() -> None:
+    """Chuggington's description: "... with traintastic toys!An amazingly Interactive Chuggington World." read
+    as one sentence in drafts. Nothing is removed; codes, abbreviations and domains stay as written."""
+    cleaned = clean_text("Join the trainees with traintastic toys!An amazing world.Ready to roll? Yes.", "description",
+                         "Speedy")
+    assert cleaned.text == "Join the trainees with traintastic toys! An amazing world. Ready to roll? Yes."
+    assert not cleaned.removed
+    for kept in ("Sold on Amazon.Com today.", "Made in the U.K. for kids.", "Model No.R1179 in OO.", "e.g. Lego."):
+        assert clean_text(kept, "description", "x").text == kept
