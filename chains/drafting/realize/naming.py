@@ -276,7 +276,14 @@ def names_a_thing(name: str) -> bool:
 def plural_name(name: str) -> bool:
     """"4M2U Keyboard Stickers", "Multimedia Speakers": the name is the things themselves (takes "are")."""
     words = re.findall(r"[A-Za-z]+", name)
-    return bool(words) and _plural(words[-1]) and known_kind(words[-1])
+    if not words or not _plural(words[-1]):
+        return False
+    # "20pcs Scale 1/200 Model Single Head Street Lights": a name that counts what it holds names the things,
+    # though "lights" is no kind noun ("Thomas & Friends", "1.2.3 Animals" are names and stay singular).
+    return known_kind(words[-1]) or bool(_COUNTED.match(name))
+
+
+_COUNTED = re.compile(r"^(?:set of |pack of )?\d+\s*(?:pcs|pieces|pc|x)\b", re.IGNORECASE)
 
 
 def _franchise(product: Product, title: str) -> str | None:
