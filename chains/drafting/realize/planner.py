@@ -384,13 +384,15 @@ class Planner:
         n = self.naming
         values = self._identity_values()
         natural = [i for i in items if i.kind not in {"label", "care"}]
-        # What tells most about it leads (what the first bullet said last), then its look; never its size ("weighs
-        # 68 g. It measures ..." split a pair). With a few facts one leads and the rest make a paragraph.
+        # What tells most about it leads, then its look, then "needs no batteries" (it led a costume's description),
+        # what the first bullet said last; never its size ("weighs 68 g. It measures ..." split a pair). With a
+        # few facts one leads and the rest make a paragraph.
         said = self._identity_said
         key = lambda i: (id(i) in said, i.kind == "no_batteries", -i.weight)  # noqa: E731
-        telling = sorted([i for i in natural if i.theme not in NOT_IDENTITY and id(i) not in said], key=key) + \
+        fresh = sorted([i for i in natural if i.theme not in NOT_IDENTITY and id(i) not in said], key=key)
+        telling = [i for i in fresh if i.kind != "no_batteries"] + \
             [i for i in natural if i.theme == "look" and len(natural) >= 4] + \
-            sorted([i for i in natural if id(i) in said], key=key)
+            [i for i in fresh if i.kind == "no_batteries"] + sorted([i for i in natural if id(i) in said], key=key)
         telling = telling[:2 if len(natural) >= 4 else 1]
         leads = [_fill(o, {"ages": self.audience.obj}) for o in lines(self.voice, "lead")] if self.audience else []
         self.rng.shuffle(leads)
