@@ -59,7 +59,7 @@ def naming(product: Product) -> Naming:
     colour = (product.attributes.get("Product colour") or product.attributes.get("Colour") or "").strip()
     if colour and len(title.split()) > 3 and title.lower().endswith(" " + colour.lower()):
         title = title[: -len(colour)].strip()  # "Wall Mount Unit Silver": the colour is said apart ("comes in silver")
-    title = " ".join(_unshout(w) for w in title.split())
+    title = unshout(title)
     kind, cut_at = _kind(product, title, brand)
     name, line = _name(title, cut_at, brand)
     line = line or _franchise(product, title)
@@ -216,9 +216,28 @@ def _title_kind(title: str) -> tuple[str, int] | None:
     return None
 
 
-def _unshout(word: str) -> str:
-    """"PERSONALISED" -> "Personalised"; codes and short acronyms ("LED", "R1151") stay."""
-    return word.title() if len(word) > 4 and word.isalpha() and word.isupper() else word
+# Short words in capitals that are acronyms, not shouting ("BRUSHWOOD TOY FARM" is shouting, "LED" is not).
+_ACRONYMS = {"LED", "LCD", "USB", "DVD", "HDMI", "RGB", "UK", "USA", "EU", "BBC", "PVC", "ABS", "DIY", "RC", "HD",
+             "UHD", "SD", "AC", "DC", "ATC", "EVA", "MDF", "TV", "PC", "CD", "GPS", "NFL", "NBA", "MP3", "XL"}
+
+
+def unshout(text: str) -> str:
+    """A catalog title read as a name: in a title written in capitals ("BRUSHWOOD TOY FARM BULK SILAGE") every
+    capitalised word of three letters or more but an acronym is shouting; elsewhere only long ones
+    ("PERSONALISED" -> "Personalised"). Codes ("R1151", "BT2030") stay."""
+    words = text.split()
+    plain = [w for w in words if re.fullmatch(r"[A-Za-z]{3,}", w)]
+    shouted = len(plain) >= 4 and sum(w.isupper() for w in plain) * 4 >= len(plain) * 3  # "DYMO ... 450 DUO" is not
+    return " ".join(_unshout(w, shouted=shouted) for w in words)
+
+
+def _unshout(word: str, *, shouted: bool = False) -> str:
+    core = word.strip(",.;:!?()\"'")
+    if not (core.isalpha() and core.isupper()) or core in _ACRONYMS:
+        return word
+    if len(core) > 4 or (shouted and len(core) >= 3):
+        return word.replace(core, core.capitalize())
+    return word
 
 
 def _without_brand(name: str, brand: str | None) -> str:

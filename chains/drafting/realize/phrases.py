@@ -73,7 +73,8 @@ def items_for(product: Product, facts: list[Fact], rng: random.Random, voice: st
                  and "technology" not in f.name.lower() and "voltage" not in f.name.lower()]
     if batteries and product_is_toy(product):
         item = _batteries(batteries, rng, voice)
-        if item:
+        said = " ".join([context, *(f"{f.name} {f.value}" for f in facts if f not in batteries)]).lower()
+        if item and (item.kind != "no_batteries" or re.search(frames(voice)["maybe_powered"], said)):
             out.append(item)
     done = {f.id for f in batteries} if product_is_toy(product) else set()
     for item in composites(by_name, rng, voice, is_processor=bool(re.search(r"\bprocessor\b", context)

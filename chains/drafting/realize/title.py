@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from chains.drafting.realize.naming import Naming, model_code
+from chains.drafting.realize.naming import Naming, model_code, unshout
 from chains.drafting.realize.phrases import Item
 from chains.rules import cut_at_word
 from copydesk.domain import Fact, Product
@@ -78,7 +78,7 @@ def make_title(product: Product, naming: Naming, items: list[Item], facts: list[
 def human_base(product: Product, naming: Naming) -> str | None:
     """The seller's own title as a name ("Hornby Santa's Express Train Set"), its model code moved to the end
     and asides dropped ("(Japan import / ...)"); None when the title is a spec dump to rebuild."""
-    title = " ".join(re.sub(r"\s*\(\d+\)", "", _ASIDE.sub("", product.title)).split()).rstrip(" .,;")  # "(7)"
+    title = unshout(" ".join(re.sub(r"\s*\(\d+\)", "", _ASIDE.sub("", product.title)).split()).rstrip(" .,;"))  # "(7)"
     if len(title) > _HUMAN_TITLE or _SPEC_TITLE.search(title) or naming.title_kind:
         return None
     model = model_code(product) or _item_number(product)
