@@ -67,7 +67,7 @@ def test_redaction_is_linear_on_hostile_text() -> None:
     started = time.perf_counter()
     for text in ("://" * 13_000, "http://" + "a" * 40_000, "Bearer" + " " * 40_000, "xoxb-" * 8_000, "?token=" * 5_000):
         redact(text, ["secret-value"])
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3.0  # linear; a quadratic scan takes far longer
 
 
 def test_log_filter_masks_messages_arguments_and_tracebacks(monkeypatch: pytest.MonkeyPatch) -> None:

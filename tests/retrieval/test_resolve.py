@@ -68,7 +68,7 @@ def test_code_tokens_are_linear_on_a_long_word() -> None:
     started = time.perf_counter()
     assert code_tokens("a" * 40_000) == []
     assert code_tokens("x" * 40_000 + "1") == ["x" * 40_000 + "1"]
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 1.0  # the quadratic pattern took 11 s
     assert code_tokens("the Hornby R1179, or R1151/2 set 006R90321.") == ["006r90321", "r1151/2", "r1179"]
 
 
@@ -83,7 +83,7 @@ def test_a_whole_pasted_document_is_refused_at_once(fake_catalog: Catalog) -> No
     started = time.perf_counter()
     with pytest.raises(InputError, match="40,000 characters long; the limit is 2,000"):
         fake_catalog.resolve("a" * 40_000)
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 1.0
     assert fake_catalog.resolve("b" * MAX_REFERENCE_CHARS).status == "not_found"
 
 

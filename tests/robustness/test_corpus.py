@@ -121,10 +121,10 @@ def test_resolution(case: dict[str, Any], catalog: Catalog) -> None:
     if "error" in expect:
         with pytest.raises(InputError, match=expect["error"]):
             catalog.resolve(reference)
-        assert time.perf_counter() - started < 0.1  # refused before anything reads the text
+        assert time.perf_counter() - started < 1.0  # refused before anything reads the text
         return
     found = catalog.resolve(reference)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3.0  # linear; quadratic takes far longer
     if "found" in expect:
         assert found.status == "found" and found.product.sku == expect["found"], found.status
         assert found.candidates[0].matched_on == expect["matched_on"]

@@ -47,7 +47,7 @@ def test_a_long_heading_line_is_read_in_linear_time() -> None:
     started = time.perf_counter()
     assert parse_heading("# a" + " " * 40_000 + "b") == (1, "a" + " " * 40_000 + "b")
     chunk_by_heading(("## Tone" + " " * 5_000 + "x\ntext\n") * 10, "Guide", 1)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3.0
 
 
 def test_closing_hashes_are_dropped_but_a_hash_in_a_word_is_kept() -> None:
@@ -62,4 +62,4 @@ def test_one_long_paragraph_is_cut_in_linear_time() -> None:
     started = time.perf_counter()
     pieces = _split_long(text)
     assert "".join(pieces) == text and max(map(len, pieces)) == 1500
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3.0
