@@ -3,11 +3,11 @@ progress hooks (Progress) through which the engine reports work while it happens
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.engine.replies import DraftReply
+from copydesk.text import without_controls
 
 
 @dataclass(frozen=True)
@@ -17,15 +17,6 @@ class UploadedFile:
     name: str
     mimetype: str
     content: bytes
-
-
-# NUL and other control characters are never part of a request; PostgreSQL refuses NUL in text columns, so a
-# message carrying one would fail when it is logged (found by the bad-input corpus on PostgreSQL).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def without_controls(text: str) -> str:
-    return _CONTROL.sub("", text)
 
 
 @dataclass

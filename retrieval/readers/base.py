@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from copydesk.errors import InputError
+from copydesk.text import without_controls
 
 # Some real rows hold long text blobs (Amazon reviews run to tens of kB); the csv default limit is 128 kB.
 csv.field_size_limit(64 * 1024 * 1024)
@@ -215,7 +216,6 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
 _TAG = re.compile(r"<[^<>]+>")
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^<>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL, escape sequences...: never product text
 
 
 def strip_html(text: str) -> str:
@@ -229,7 +229,7 @@ def clean_text(text: str | None) -> str:
     """Collapse runs of spaces (including no-break spaces) and blank lines; drop control characters; strip."""
     if text is None:
         return ""
-    text = _CONTROL.sub("", str(text))
+    text = without_controls(str(text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
     return "\n".join(line for line in lines if line)
 

@@ -9,7 +9,7 @@ import random
 import zlib
 
 from chains.drafting.realize.material import material
-from chains.drafting.realize.naming import naming
+from chains.drafting.realize.naming import Naming, naming
 from chains.drafting.realize.phrases import items_for, product_is_toy
 from chains.drafting.realize.planner import Planner
 from chains.drafting.realize.praise import praise_class
@@ -73,13 +73,13 @@ def realize_draft(
         facts_used=sorted(bullet_ids | description_ids, key=lambda i: int(i[1:]) if i[1:].isdigit() else 10**6),
         origin="template",
     )
-    return apply_rules(draft, rules, channel, keep_case=keep_case(product))
+    return apply_rules(draft, rules, channel, keep_case=keep_case(product, names))
 
 
-def keep_case(product: Product) -> list[str]:
+def keep_case(product: Product, names: Naming | None = None) -> list[str]:
     """Names that sentence-casing must leave alone: the brand, the model and the product's own name and range
     ("Thomas the Tank Engine & Friends: Lord Harry"), not the kind or the attributes ("train set", "silver")."""
-    names = naming(product)
+    names = names or naming(product)
     return [name for name in (product.brand, product.model, names.name, names.line) if name]
 
 
