@@ -1,22 +1,29 @@
 """The fluency gate on the hand-labelled set (tests/data/fluency/sentences.jsonl: garbled and fluent texts).
 
-Everything is fitted on one half of the set (ids whose SHA-256 is even) and reported on the other half (held
-out) and on all of it; nothing is chosen by looking at the held-out half. The gate (generators/text/fluency.py):
+Everything is fitted on the calibration part and reported on the held-out part and on all of it. Batch 1 is
+split by item id (SHA-256 even: calibration), batch 2 by product (`in_calibration`); the held-out part is
+reported whole and by batch, because batch 1's held-out half was looked at while the gate was built and batch
+2's was not. The gate (generators/text/fluency.py):
 - surface rules: the surface features (generators/text/garble.py) and the repeated-fragment check that no
   fluent text of the calibration half shows and at least RULE_MIN of its garbled texts do;
-- a logistic regression (scikit-learn, standardised features, balanced classes) over all surface features and
-  the model's surprises, fitted on the calibration half; its threshold is the lowest that keeps >= KEEP_FIT of
+- a hidden-state probe: a logistic regression on the mean hidden state of the text's tokens at one layer of
+  the model (layer and regularisation chosen by cross-validated AUC on the calibration part), whose log-odds
+  is one more feature of
+- a logistic regression (scikit-learn, standardised features, balanced classes) over all surface features,
+  the model's surprises and the probe, fitted on the calibration half; its threshold is the lowest that keeps >= KEEP_FIT of
   the calibration half's fluent texts (rules included) by 5-fold out-of-fold probabilities, so the threshold
   is not set on the texts the weights were fitted to.
 - field sense (chains/drafting/field_sense.py, beside the gate on model text): a value that does not fit its
-  label or measure word rejects on its own, and counts among the rules the threshold keeps fluent texts through.
+  label or measure word rejects on its own, and counts among the rules the threshold keeps fluent texts through;
+  so does a text that echoes the polish's request (chains/drafting/request_echo.py).
 - a semantic signal, measured only (`semantic_check`, not in drafting): the all-MiniLM-L6-v2 embedding's
   similarity to the calibration half's garbled centroid minus its fluent centroid, as a rule beside the gate.
 The rules and weights committed in generators/text/data/fluency.yaml are reported the same way; `--write`
 replaces them with this run's fit. Baselines in the same run: the ranker's fluency signal (the model's mean
 log-likelihood) held to 95% kept on the calibration half, the repeated-fragment check alone, and the previous
 gate (bounds on the surprises alone, calibrated the same way). Scoring uses the real text model (COPYDESK_LLM,
-the built-in SmolLM2 by default); 340 short texts take minutes on a CPU.
+the built-in SmolLM2 by default); 1,000 short texts take minutes on a CPU, so scores are cached under
+.copydesk-bench-cache/ by model, context and text.
 
 `python -m bench.fluency_gate [--write]` writes bench/results/fluency_gate.json.
 """
@@ -47,10 +54,35 @@ SINGLE_TIMED = 40  # texts embedded one at a time to time the semantic check per
 BATCH = 16
 UPPER = [0.95, 0.96, 0.97, 0.98, 0.99, 1.0]  # fluent quantiles tried for an upper bound
 LOWER = [0.0, 0.01, 0.02, 0.03, 0.05]        # and for the lower bound on the mean
+PROBE_LAYERS = (12, 18, 24, 30)  # hidden layers of SmolLM2-135M (30 in all) the probe may read
+PROBE_C = (0.003, 0.01, 0.03, 0.1)
+SCORE_CACHE = Path(__file__).resolve().parent.parent / ".copydesk-bench-cache" / "fluency_scores.pkl"
 
 
 def calibration_half(item_id: str) -> bool:
     return int(hashlib.sha256(item_id.encode()).hexdigest(), 16) % 2 == 0
+
+
+# Batch 2's texts were seen, unlabelled, in the smoke run of its collector (tests/data/fluency/METHOD.md):
+# their products are calibration texts, whatever their hash says.
+SEEN_BEFORE_LABELLING = {"icecat-electronics/662598", "amazon-uk-toys/d318d525e7f768c770963b96ce5fd8e2"}
+
+
+def in_calibration(row: dict) -> bool:
+    """Batch 1 is split by item id; batch 2 by product, so that no product's texts sit on both sides (its
+    texts share names and numbers, which the hidden-state probe would otherwise learn as garble or not)."""
+    if row.get("batch", 1) == 1:
+        return calibration_half(row["id"])
+    return row["product"] in SEEN_BEFORE_LABELLING or calibration_half(row["product"])
+
+
+def parts_of(rows: list[dict], half: np.ndarray) -> dict[str, np.ndarray]:
+    """The parts every figure is reported on: the calibration part (fitted on), the held-out part, held-out by
+    batch (batch 1's held-out half was looked at while the gate was built; batch 2's held-out part was not looked
+    at before the run that reports it), and all."""
+    second = np.array([r.get("batch", 1) == 2 for r in rows])
+    return {"calibration_half": half, "held_out_half": ~half, "held_out_batch_1": ~half & ~second,
+            "held_out_batch_2": ~half & second, "all": np.ones(len(rows), dtype=bool)}
 
 
 def rates(rejected: np.ndarray, garbled: np.ndarray) -> dict[str, Any]:
@@ -103,10 +135,8 @@ def calibrate(features: dict[str, np.ndarray], garbled: np.ndarray, half: np.nda
     return (best or fallback)[2]  # type: ignore[index]
 
 
-def report(features: dict[str, np.ndarray], garbled: np.ndarray, half: np.ndarray, bounds: dict) -> dict:
-    rejected = reject(features, bounds)
-    return {"bounds": bounds, "calibration_half": rates(rejected[half], garbled[half]),
-            "held_out_half": rates(rejected[~half], garbled[~half]), "all": rates(rejected, garbled)}
+def report(features: dict[str, np.ndarray], garbled: np.ndarray, parts: dict[str, np.ndarray], bounds: dict) -> dict:
+    return split_report(reject(features, bounds), garbled, parts, bounds=bounds)
 
 
 def choose_rules(table: dict[str, np.ndarray], garbled: np.ndarray, half: np.ndarray) -> list[str]:
@@ -150,6 +180,71 @@ def fit_weights(table: dict[str, np.ndarray], garbled: np.ndarray, half: np.ndar
     return weights, rates(oof_rejected, y), oof_rejected
 
 
+def cached_scores(scorer: Any, texts: list[str], key: str) -> tuple[list[Any], float]:
+    """The scorer's FluencyScore of each text, from .copydesk-bench-cache/ where a text was scored before with the
+    same model, context and layers (scoring 1,000 texts takes minutes on this CPU); and the seconds spent scoring
+    the rest in this run."""
+    import pickle
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(f"{key}|{scorer.layers}|{text}".encode()).hexdigest()
+
+    cache: dict[str, Any] = pickle.loads(SCORE_CACHE.read_bytes()) if SCORE_CACHE.is_file() else {}
+    missing = [t for t in dict.fromkeys(texts) if digest(t) not in cache]
+    started = time.perf_counter()
+    for i in range(0, len(missing), BATCH):
+        batch = missing[i:i + BATCH]
+        cache.update(zip(map(digest, batch), scorer.score(batch)))
+    seconds = time.perf_counter() - started
+    if missing:
+        SCORE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        SCORE_CACHE.write_bytes(pickle.dumps(cache))
+    return [cache[digest(t)] for t in texts], seconds
+
+
+def fit_probe(scores: list[Any], garbled: np.ndarray, half: np.ndarray) -> tuple[dict[str, Any], np.ndarray, dict]:
+    """The hidden-state probe (generators/text/fluency.py Probe): logistic regression on one layer's mean hidden
+    state, layer and regularisation chosen by 5-fold cross-validated AUC on the calibration part (3 shuffles).
+    Returns the probe as the data file holds it (standardisation folded into the weights), its log-odds for every
+    text (out of fold for calibration texts, from the probe fitted on all of them for held-out texts), and the
+    choice with each candidate's AUC."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from generators.text.fluency import Probe
+
+    def model(c: float) -> Any:
+        return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=5000, class_weight="balanced"))
+
+    def states(layer: int) -> np.ndarray:
+        return np.array([s.pooled[layer] for s in scores])
+
+    y = garbled[half]
+    aucs: dict[str, float] = {}
+    for layer, c in itertools.product(PROBE_LAYERS, PROBE_C):
+        x = states(layer)[half]
+        aucs[f"layer {layer}, C {c}"] = float(np.mean([roc_auc_score(y, cross_val_predict(
+            model(c), x, y, cv=StratifiedKFold(FOLDS, shuffle=True, random_state=seed), method="decision_function"))
+            for seed in range(3)]))
+    best = max(aucs, key=aucs.__getitem__)
+    layer, c = int(best.split(",")[0].split()[1]), float(best.split()[-1])
+    x = states(layer)
+    column = np.zeros(len(scores))
+    column[half] = cross_val_predict(model(c), x[half], y, cv=StratifiedKFold(FOLDS, shuffle=True, random_state=0),
+                                     method="decision_function")
+    fitted = model(c).fit(x[half], y)
+    scaler, regression = fitted[0], fitted[-1]
+    coef = regression.coef_[0] / scaler.scale_
+    intercept = float(regression.intercept_[0] - (regression.coef_[0] * scaler.mean_ / scaler.scale_).sum())
+    probe = {"layer": layer, "coef": [float(f"{v:.6g}") for v in coef], "intercept": round(intercept, 6)}
+    runtime = Probe(layer, tuple(probe["coef"]), probe["intercept"])  # held-out texts go through the runtime code
+    column[~half] = [runtime.logit(s) for s, h in zip(scores, half) if not h]
+    return probe, column, {"layer": layer, "C": c, "cv_auc": {k: round(v, 4) for k, v in aucs.items()}}
+
+
 def gate_rejects(table: dict[str, np.ndarray], rules: list[str], weights: dict[str, Any] | None) -> np.ndarray:
     """What the runtime gate (fluency.FluencyGate) rejects, with these rules and weights."""
     from generators.text.fluency import Weights
@@ -166,18 +261,19 @@ def gate_rejects(table: dict[str, np.ndarray], rules: list[str], weights: dict[s
     return out
 
 
-def split_report(rejected: np.ndarray, garbled: np.ndarray, half: np.ndarray, **extra: Any) -> dict[str, Any]:
-    return {**extra, "calibration_half": rates(rejected[half], garbled[half]),
-            "held_out_half": rates(rejected[~half], garbled[~half]), "all": rates(rejected, garbled)}
+def split_report(rejected: np.ndarray, garbled: np.ndarray, parts: dict[str, np.ndarray], **extra: Any) -> dict[str, Any]:
+    return {**extra, **{name: rates(rejected[mask], garbled[mask]) for name, mask in parts.items()}}
 
 
-def write_gate(path: Path, model: str, context: str, rules: list[str], weights: dict[str, Any], note: str) -> None:
+def write_gate(path: Path, model: str, context: str, rules: list[str], weights: dict[str, Any], note: str,
+               probe: dict[str, Any]) -> None:
     """Replace the `models:` section and `garble.rules` of the data file, keeping its comments."""
     import yaml
 
     text = path.read_text(encoding="utf-8")
     models = (yaml.safe_load(text) or {}).get("models") or {}
-    models[model] = {"context": context, **dict.fromkeys(BOUNDS), "weights": weights, "calibrated": note}
+    models[model] = {"context": context, **dict.fromkeys(BOUNDS), "weights": weights, "probe": probe,
+                     "calibrated": note}
     head = re.split(r"(?m)^models:", text)[0]
     head = re.sub(r"(?m)^  rules: .*\n", "", head)
     head = re.sub(r"(?m)^garble:\n", "garble:\n  rules: " + json.dumps(rules) + "\n", head)
@@ -186,8 +282,8 @@ def write_gate(path: Path, model: str, context: str, rules: list[str], weights: 
     path.write_text(head + dumped, encoding="utf-8")
 
 
-def semantic_check(settings: Any, rows: list[dict], garbled: np.ndarray, half: np.ndarray, rejected: np.ndarray,
-                   oof_rejected: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
+def semantic_check(settings: Any, rows: list[dict], garbled: np.ndarray, half: np.ndarray,
+                   parts: dict[str, np.ndarray], rejected: np.ndarray, oof_rejected: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
     """A semantic signal on top of the gate, measured only (not wired: held out it lowered fluent kept, see
     docs/bench-fluency_gate.md): the all-MiniLM-L6-v2 embedding's cosine similarity to the calibration half's
     garbled centroid minus that to its fluent centroid (one dot product with `direction`); a text scoring above the
@@ -221,33 +317,29 @@ def semantic_check(settings: Any, rows: list[dict], garbled: np.ndarray, half: n
         "method": "cosine to the garbled centroid minus cosine to the fluent centroid (all-MiniLM-L6-v2)",
         "threshold": round(threshold, 6), "embedding_ms_per_sentence_one_at_a_time": round(single_ms, 1),
         "calibration_out_of_fold_auc": round(float(roc_auc_score(y, oof)), 4),
-        "with_gate": split_report(combined, garbled, half),
+        "with_gate": split_report(combined, garbled, parts),
         "with_gate_calibration_half_out_of_fold": rates(oof_rejected | (oof > threshold), y),
-        "alone": split_report(alone, garbled, half),
+        "alone": split_report(alone, garbled, parts),
     }
     return report, combined
 
 
 def main(argv: list[str]) -> int:
-    from chains.drafting import field_sense
+    from chains.drafting import field_sense, request_echo
     from copydesk.settings import Settings
     from generators.text import garble
     from generators.text.factory import load_text_generator
     from generators.text.fluency import (DATA_FILE, FluencyScorer, RepeatFinder, load_rules, load_thresholds,
-                                         load_weights, surprise_features)
+                                         load_probe, load_weights, surprise_features)
 
     settings = Settings()
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
     generator = load_text_generator(settings)
     committed = load_thresholds(settings.llm)
     context = committed.context if committed else CONTEXT
-    scorer = FluencyScorer(generator.model, generator.tokenizer, context)
+    scorer = FluencyScorer(generator.model, generator.tokenizer, context, PROBE_LAYERS)
     repeats = RepeatFinder(generator.tokenizer)
-    started = time.perf_counter()
-    scores = []
-    for i in range(0, len(rows), BATCH):
-        scores += scorer.score([r["text"] for r in rows[i:i + BATCH]])
-    seconds = time.perf_counter() - started
+    scores, seconds = cached_scores(scorer, [r["text"] for r in rows], f"{settings.llm}|{context}")
     features = {
         "mean": np.array([s.mean_nll for s in scores]), "max": np.array([s.max_nll for s in scores]),
         "end": np.array([s.end_nll for s in scores]),
@@ -257,19 +349,33 @@ def main(argv: list[str]) -> int:
                 **surprise_features(s)} for i, (r, s) in enumerate(zip(rows, scores))]
     table = {name: np.array([f[name] for f in surface]) for name in surface[0]}
     garbled = np.array([r["label"] == "garbled" for r in rows])
-    half = np.array([calibration_half(r["id"]) for r in rows])
+    half = np.array([in_calibration(r) for r in rows])
+    parts = parts_of(rows, half)
+
+    # The hidden-state probe, fitted on the calibration part; its log-odds is a feature of the weighted gate
+    # (out of fold for calibration texts, so the regression does not learn to trust a probe that saw them).
+    probe, probe_column, probe_choice = fit_probe(scores, garbled, half)
+    table["probe"] = probe_column
 
     # Field sense (chains/drafting/field_sense.py): values that do not fit their label or measure word. It runs
     # beside the gate on model text, so it rejects on its own and counts among the rules the threshold keeps to.
     sense = [field_sense.features(r["text"]) for r in rows]
-    field = np.array([any(v > 0 for v in f.values()) for f in sense])
+    # and request echoes (chains/drafting/request_echo.py: "Current description: ..."), which drafting runs beside
+    # them; a labelled text has no record of the part it was asked for, so any part's request counts
+    echo = np.array([request_echo.problem(r["text"]) is not None for r in rows])
+    misfit = np.array([any(v > 0 for v in f.values()) for f in sense])
+    field = misfit | echo
 
     # The gate: surface rules, then the weighted gate, all fitted on the calibration half.
-    rules = choose_rules({k: v for k, v in table.items() if k not in ("repeat_finder",)}, garbled, half)
+    rules = choose_rules({k: v for k, v in table.items() if k not in ("repeat_finder", "probe")}, garbled, half)
     ruled = gate_rejects(table, rules, None) | field
     weights, out_of_fold, oof_rejected = fit_weights(table, garbled, half, ruled)
     without_field = gate_rejects(table, rules, weights)
     rejected = without_field | field
+    # The same gate fitted without the probe (the gate before it), same rules, same calibration part.
+    no_probe = {k: v for k, v in table.items() if k != "probe"}
+    weights_no_probe, out_of_fold_no_probe, _ = fit_weights(no_probe, garbled, half, ruled)
+    rejected_no_probe = gate_rejects(no_probe, rules, weights_no_probe) | field
 
     # Baselines: the previous gate (bounds on the surprises), the ranker's signal alone, repeats alone.
     bounds = calibrate(features, garbled, half)
@@ -282,32 +388,41 @@ def main(argv: list[str]) -> int:
         shipped_dict = {"features": list(shipped_weights.features), "mean": list(shipped_weights.mean),
                         "scale": list(shipped_weights.scale), "coef": list(shipped_weights.coef),
                         "intercept": shipped_weights.intercept, "threshold": shipped_weights.threshold}
-        shipped = split_report(gate_rejects(table, list(load_rules()), shipped_dict) | field, garbled, half,
+        shipped_table = dict(table)
+        shipped_probe = load_probe(settings.llm)
+        if shipped_probe is not None:
+            shipped_table["probe"] = np.array([shipped_probe.logit(s) for s in scores])
+        shipped = split_report(gate_rejects(shipped_table, list(load_rules()), shipped_dict) | field, garbled, parts,
                                rules=list(load_rules()), with_field_sense=True)
-    semantic, semantic_fit = semantic_check(settings, rows, garbled, half, rejected, oof_rejected)
+    semantic, semantic_fit = semantic_check(settings, rows, garbled, half, parts, rejected, oof_rejected)
     result: dict[str, Any] = {
         "model": settings.llm, "context": context, "labelled_set": str(LABELLED.relative_to(LABELLED.parents[3])),
-        "split": "calibration half: ids whose SHA-256 is even; held-out half: odd",
+        "split": ("batch 1: calibration half = ids whose SHA-256 is even, held out = odd; batch 2: by product "
+                  "(SHA-256 of the product key), the two products seen before labelling in calibration"),
+        "probe": probe_choice,
         "target": {"garbled_rejected": 0.9, "fluent_kept": KEEP},
         "scoring_seconds": round(seconds, 1), "machine": machine(),
         "gate_fitted_this_run": {
-            **split_report(rejected, garbled, half, rules=rules, weights=weights),
+            **split_report(rejected, garbled, parts, rules=rules, weights=weights),
             "calibration_half_out_of_fold": out_of_fold,
-            "rules_alone": split_report(ruled, garbled, half),
-            "without_field_sense": split_report(without_field, garbled, half),
+            "rules_alone": split_report(ruled, garbled, parts),
+            "without_field_sense": split_report(without_field, garbled, parts),
+            "without_probe": {**split_report(rejected_no_probe, garbled, parts, weights=weights_no_probe),
+                              "calibration_half_out_of_fold": out_of_fold_no_probe},
         },
         "field_sense_alone": {
-            **split_report(field, garbled, half),
+            **split_report(misfit, garbled, parts),
             "checks_firing_calibration_half": {
                 name: {"garbled": int(sum(f[name] > 0 for f, g, h in zip(sense, garbled, half) if g and h)),
                        "fluent": int(sum(f[name] > 0 for f, g, h in zip(sense, garbled, half) if not g and h))}
                 for name in sense[0]},
         },
+        "request_echo_alone": split_report(echo, garbled, parts),
         "semantic_sense": semantic,
         "committed": shipped,
-        "baseline_surprise_bounds": report(features, garbled, half, bounds),
-        "baseline_ranker_mean_loglik": report(plain, garbled, half, ranker_only),
-        "baseline_repeats_only": report(features, garbled, half, none),
+        "baseline_surprise_bounds": report(features, garbled, parts, bounds),
+        "baseline_ranker_mean_loglik": report(plain, garbled, parts, ranker_only),
+        "baseline_repeats_only": report(features, garbled, parts, none),
         "by_origin": {},
         "items": [{"id": r["id"], "label": r["label"], "origin": r["origin"], "rejected": bool(rejected[i]),
                    "held_out": not bool(half[i]),
@@ -315,14 +430,14 @@ def main(argv: list[str]) -> int:
                   for i, r in enumerate(rows)],
     }
     for origin in sorted({r["origin"] for r in rows}):
-        pick = np.array([r["origin"] == origin for r in rows]) & ~half
-        result["by_origin"][origin] = {"held_out_half": rates(rejected[pick], garbled[pick]),
-                                       "held_out_half_with_semantic_sense": rates(semantic_fit[pick], garbled[pick])}
+        pick = np.array([r["origin"] == origin for r in rows])
+        result["by_origin"][origin] = {name: rates(rejected[pick & mask], garbled[pick & mask])
+                                       for name, mask in parts.items() if name.startswith("held_out")}
     if "--write" in argv:
         held = result["gate_fitted_this_run"]["held_out_half"]
         note = (f"{time.strftime('%Y-%m-%d')}: held-out half {held['garbled_rejected']:.0%} of garbled rejected, "
                 f"{held['fluent_kept']:.0%} of fluent kept, with field sense (chains/drafting/field_sense.py)")
-        write_gate(DATA_FILE, settings.llm, context, rules, weights, note)
+        write_gate(DATA_FILE, settings.llm, context, rules, weights, note, probe)
         result["written_to"] = str(DATA_FILE)
     write_result("fluency_gate", result)
     return 0

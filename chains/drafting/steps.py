@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from chains.drafting import field_sense
+from chains.drafting import field_sense, request_echo
 from chains.prompts import render
 from chains.grounding import split_sentences
 from chains.grounding import unit_table
@@ -202,20 +202,22 @@ class Steps:
             )
         self.timer.add("verify", started)
         started = time.perf_counter()
-        passed = fluent(self.fluency, passed)
+        passed = fluent(self.fluency, passed, field_name)
         self.timer.add("fluency", started)
         passed.sort(key=lambda c: c.logprob if c.logprob is not None else float("-inf"), reverse=True)
         return StepOutcome(label, passed, len(generations), dropped)
 
 
-def fluent(gate: FluencyGate | None, candidates: list[Candidate]) -> list[Candidate]:
+def fluent(gate: FluencyGate | None, candidates: list[Candidate], part: str | None = None) -> list[Candidate]:
     """The model's candidates that the fluency gate lets through: grounded word by word is not enough
-    ("Choose from 41, 41"). Only model text comes here; the template's text is never scored."""
+    ("Choose from 41, 41"). Only model text comes here; the template's text is never scored. `part`: the part
+    the candidates were asked for ("bullet"), None for any."""
     if gate is None or not candidates:
         return candidates
-    # field sense (chains/drafting/field_sense.py) beside the gate: the gate lives in generators/, which may
-    # not read the knowledge graph's units that tell "Minimum price: 40 g" is no price
-    problems = [problem or field_sense.problem(c.text)
+    # field sense (chains/drafting/field_sense.py) and request echoes (request_echo.py) beside the gate: the gate
+    # lives in generators/, which may read neither the knowledge graph's units that tell "Minimum price: 40 g" is
+    # no price, nor the prompt templates a "Current description: ..." copies
+    problems = [problem or field_sense.problem(c.text) or request_echo.problem(c.text, part)
                 for c, problem in zip(candidates, gate.problems([c.text for c in candidates]))]
     for candidate, problem in zip(candidates, problems):
         if problem:

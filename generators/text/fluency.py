@@ -20,7 +20,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,8 @@ class FluencyScore:
     end_nll: float     # surprise at the end of the answer right after the text
     repeated: str | None = None  # the repeated fragment, as written
     surprises: tuple[float, ...] = ()  # each text token's surprise, in order
+    # the mean hidden state of the text's tokens, by layer (only the layers the scorer was asked for)
+    pooled: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,25 @@ class Weights:
         return f"reads as garbled (p {p:.2f} > {self.threshold:.2f}; most: {', '.join(n for n, _ in top)})"
 
 
+@dataclass(frozen=True)
+class Probe:
+    """A linear probe on the model's own reading of a text: the mean hidden state of the text's tokens at `layer`
+    (all layers' outputs counted from the embeddings, 0), weighed by `coef` plus `intercept` into a log-odds that
+    the text is garbled. Fitted on the labelled set's calibration part (bench/fluency_gate.py); the weighted gate
+    takes its log-odds as the feature `probe`. Surface features see form, surprise sees likelihood; the hidden
+    state carries how the model parsed the text, which is where entity salads differ from copy."""
+
+    layer: int
+    coef: tuple[float, ...]
+    intercept: float
+
+    def logit(self, score: FluencyScore) -> float:
+        pooled = score.pooled.get(self.layer, ())
+        if len(pooled) != len(self.coef):
+            raise ValueError(f"probe expects {len(self.coef)} hidden values of layer {self.layer}, got {len(pooled)}")
+        return self.intercept + math.fsum(c * v for c, v in zip(self.coef, pooled))
+
+
 @lru_cache(maxsize=4)
 def _data(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -144,6 +165,14 @@ def load_weights(model_name: str, path: Path | None = None) -> Weights | None:
         return None
     return Weights(tuple(entry["features"]), tuple(map(float, entry["mean"])), tuple(map(float, entry["scale"])),
                    tuple(map(float, entry["coef"])), float(entry["intercept"]), float(entry["threshold"]))
+
+
+def load_probe(model_name: str, path: Path | None = None) -> Probe | None:
+    """The hidden-state probe fitted for `model_name`, or None."""
+    entry = ((_data(path or DATA_FILE).get("models") or {}).get(model_name) or {}).get("probe")
+    if not entry:
+        return None
+    return Probe(int(entry["layer"]), tuple(map(float, entry["coef"])), float(entry["intercept"]))
 
 
 def load_rules(path: Path | None = None) -> tuple[str, ...]:
@@ -212,9 +241,10 @@ class RepeatFinder:
 class FluencyScorer:
     """Scores texts with a causal LM and its chat tokenizer, all texts in one forward pass."""
 
-    def __init__(self, model: Any, tokenizer: Any, context: str) -> None:
+    def __init__(self, model: Any, tokenizer: Any, context: str, layers: Sequence[int] = ()) -> None:
         self.model = model
         self.tokenizer = tokenizer
+        self.layers = tuple(layers)  # pool these layers' hidden states into FluencyScore.pooled
         chat = [{"role": "user", "content": context}]
         self.prefix = list(tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=True,
                                                          return_dict=True)["input_ids"])
@@ -235,7 +265,10 @@ class FluencyScorer:
             mask[i, :len(row)] = 1
         device = next(self.model.parameters()).device
         with torch.inference_mode():
-            logits = self.model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+            output = self.model(input_ids=ids.to(device), attention_mask=mask.to(device),
+                                output_hidden_states=bool(self.layers))
+            logits = output.logits.float()
+            hidden = {layer: output.hidden_states[layer].float() for layer in self.layers}
             surprise = -torch.log_softmax(logits[:, :-1], dim=-1).gather(2, ids[:, 1:].unsqueeze(2).to(device))[..., 0]
         scores = []
         start = len(self.prefix) - 1  # surprise[k] is for token k+1
@@ -245,8 +278,10 @@ class FluencyScorer:
             if not text_values:
                 scores.append(FluencyScore(0, math.inf, math.inf, end))
                 continue
+            # the text's own tokens: after the prefix, before the end-of-turn token
+            pooled = {layer: tuple(h[i, len(self.prefix):len(row) - 1].mean(0).tolist()) for layer, h in hidden.items()}
             scores.append(FluencyScore(len(text_values), sum(text_values) / len(text_values), max(text_values), end,
-                                       surprises=tuple(text_values)))
+                                       surprises=tuple(text_values), pooled=pooled))
         return scores
 
 
@@ -254,11 +289,12 @@ class FluencyGate:
     """Which candidates read as garbled, and why; None for a candidate that passes."""
 
     def __init__(self, repeats: RepeatFinder, scorer: FluencyScorer | None, thresholds: Thresholds | None,
-                 weights: Weights | None = None, rules: Sequence[str] = ()) -> None:
+                 weights: Weights | None = None, rules: Sequence[str] = (), probe: Probe | None = None) -> None:
         self.repeats = repeats
         self.scorer = scorer
         self.thresholds = thresholds
         self.weights = weights
+        self.probe = probe
         self.rules = tuple(rules)
 
     def problems(self, texts: Sequence[str]) -> list[str | None]:
@@ -275,7 +311,10 @@ class FluencyGate:
             for i, score in zip(unscored, self.scorer.score([texts[i] for i in unscored])):
                 problem = self.thresholds.problem(score) if self.thresholds is not None else None
                 if problem is None and self.weights is not None:
-                    problem = self.weights.problem({**surfaces[i], **surprise_features(score)})
+                    values = {**surfaces[i], **surprise_features(score)}
+                    if self.probe is not None:
+                        values["probe"] = self.probe.logit(score)
+                    problem = self.weights.problem(values)
                 found[i] = problem
         return found
 
@@ -298,7 +337,11 @@ def fluency_gate(generator: Any, settings: Settings) -> FluencyGate | None:
     name = getattr(generator, "name", "")
     thresholds = load_thresholds(name, path)
     weights = load_weights(name, path)
-    scorer = FluencyScorer(model, tokenizer, thresholds.context) if thresholds and model is not None else None
+    probe = load_probe(name, path)
+    if weights is not None and "probe" in weights.features and probe is None:
+        raise ValueError(f"The fluency weights for {name} use a probe that the data file does not hold.")
+    scorer = (FluencyScorer(model, tokenizer, thresholds.context, (probe.layer,) if probe else ())
+              if thresholds and model is not None else None)
     if scorer is None:
         log.info("Fluency gate: no calibration for %s; only repeats and surface rules are checked.", name)
-    return FluencyGate(RepeatFinder(tokenizer), scorer, thresholds, weights, load_rules())
+    return FluencyGate(RepeatFinder(tokenizer), scorer, thresholds, weights, load_rules(), probe)

@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from copydesk.settings import Settings
-from generators.text.fluency import (FluencyGate, FluencyScore, FluencyScorer, RepeatFinder, Thresholds, Weights,
-                                     fluency_gate, load_rules, load_thresholds, load_weights, surprise_features)
+from generators.text.fluency import (FluencyGate, FluencyScore, FluencyScorer, Probe, RepeatFinder, Thresholds,
+                                     Weights, fluency_gate, load_probe, load_rules, load_thresholds, load_weights,
+                                     surprise_features)
 from generators.text.local import TransformersGenerator
 
 
@@ -108,3 +109,52 @@ def test_the_gate_reads_its_thresholds_from_settings(generator: TransformersGene
     gate = fluency_gate(generator, Settings(_env_file=None, fluency_thresholds=weighted))
     assert gate is not None and gate.weights is not None and gate.thresholds is not None
     assert gate.problems(texts)[1].startswith("reads as garbled (p ")
+
+
+def test_the_scorer_pools_the_texts_own_hidden_states(generator: TransformersGenerator) -> None:
+    """The probe reads the mean hidden state of the text's tokens only: not the request before it, not the
+    end-of-turn token after it, and not the padding of a shorter text in the same batch."""
+    layer = generator.model.config.num_hidden_layers
+    scorer = FluencyScorer(generator.model, generator.tokenizer, "Write one line of product copy.", (1, layer))
+    texts = ["A soft plush toy.", "Wooden train set with 24 pieces, for ages 3 and up."]
+    together = scorer.score(texts)
+    alone = [scorer.score([t])[0] for t in texts]
+    for a, b, text in zip(together, alone, texts):
+        assert set(a.pooled) == {1, layer} and len(a.pooled[layer]) == generator.model.config.hidden_size
+        assert a.pooled[layer] == pytest.approx(b.pooled[layer], abs=1e-4)
+        ids = scorer.prefix + generator.tokenizer(text, add_special_tokens=False)["input_ids"]
+        with torch.inference_mode():
+            states = generator.model(input_ids=torch.tensor([ids]), output_hidden_states=True).hidden_states[layer]
+        expected = states[0, len(scorer.prefix):].mean(0).tolist()
+        assert a.pooled[layer] == pytest.approx(expected, abs=1e-4)
+    assert FluencyScorer(generator.model, generator.tokenizer, "c").score(texts)[0].pooled == {}
+
+
+def test_a_probe_is_a_linear_score_of_one_layer() -> None:
+    probe = Probe(layer=2, coef=(1.0, -2.0), intercept=0.5)
+    assert probe.logit(FluencyScore(3, 1.0, 2.0, 1.0, pooled={2: (3.0, 1.0), 5: (9.0, 9.0)})) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="layer 2"):
+        probe.logit(FluencyScore(3, 1.0, 2.0, 1.0, pooled={5: (9.0, 9.0)}))
+
+
+def test_the_gate_weighs_the_probe_it_is_given(generator: TransformersGenerator, tmp_path: Path) -> None:
+    """A probe in the data file is loaded with the weights, its layer pooled, its log-odds a feature; weights that
+    name a probe the file does not hold are refused at start, not at the first draft."""
+    size, layers = generator.model.config.hidden_size, generator.model.config.num_hidden_layers
+    head = f"models:\n  {generator.name!r}:\n    context: Write one line of product copy.\n"
+    weights = ("    weights: {features: [probe], mean: [0.0], scale: [1.0], coef: [1.0], intercept: 0.0,"
+               " threshold: 0.5}\n")
+    for intercept, rejected in ((-100.0, False), (100.0, True)):  # no weight on the states: the intercept decides
+        data = tmp_path / f"probe{intercept}.yaml"
+        data.write_text(head + weights + f"    probe: {{layer: {layers}, coef: {[0.0] * size}, intercept: {intercept}}}\n",
+                        encoding="utf-8")
+        gate = fluency_gate(generator, Settings(_env_file=None, fluency_thresholds=data))
+        assert gate is not None and gate.probe == load_probe(generator.name, data)
+        assert gate.scorer is not None and gate.scorer.layers == (layers,)
+        problem = gate.problems(["A soft plush toy for ages 3 and up."])[0]
+        assert (problem is not None and problem.startswith("reads as garbled") and "probe" in problem) == rejected
+        assert rejected or problem is None
+    orphan = tmp_path / "orphan.yaml"
+    orphan.write_text(head + weights, encoding="utf-8")
+    with pytest.raises(ValueError, match="probe"):
+        fluency_gate(generator, Settings(_env_file=None, fluency_thresholds=orphan))

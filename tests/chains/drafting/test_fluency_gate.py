@@ -85,3 +85,29 @@ def test_field_sense_rejects_model_text_the_gate_lets_through() -> None:
     kept = fluent(PassAll(), [Candidate("Minimum price: 40 g.", [], -1.0),
                               Candidate("A sturdy mug that keeps tea warm.", [], -1.0)])
     assert [c.text for c in kept] == ["A sturdy mug that keeps tea warm."]
+
+
+def test_text_that_echoes_the_request_is_no_copy() -> None:
+    """The polish's request (prompts/refine.txt) labels the facts and the current text; a candidate that copies
+    those labels, or labels itself as the answer, is rejected even when every word is grounded."""
+    from chains.drafting import request_echo
+    from chains.drafting.steps import Candidate, fluent
+
+    class PassAll(FluencyGate):
+        def __init__(self) -> None:
+            pass
+
+        def problems(self, texts: Sequence[str]) -> list[str | None]:
+            return [None] * len(texts)
+
+    echoes = ["Product facts: - Weight: 200 g - Dimensions: 15.2 x 7.6 x 7.6 cm",
+              "Current description: The figure is made for 12 years and up.",
+              "Rewritten description: Meet the Xerox Drum Cartridge C-2128.",
+              "**Description:** A soft plush toy."]
+    copy = ["SIZE AND WEIGHT: The figure weighs 200 g.", "A sturdy mug that keeps tea warm.",
+            "Product description: Hevy in Training Armour Figure, no batteries, no accessories"]  # a catalog label
+    kept = fluent(PassAll(), [Candidate(t, [], -1.0) for t in echoes + copy], "description")
+    assert [c.text for c in kept] == copy
+    assert request_echo.problem("Current bullet: A soft toy.", "bullet") == "echoes the request (“current bullet:”)"
+    assert request_echo.problem("Current bullet: A soft toy.", "title") is None  # only the part asked for
+    assert request_echo.problem("Current bullet: A soft toy.") is not None       # any part
