@@ -8,7 +8,8 @@ reported whole and by batch, because batch 1's held-out half was looked at while
   fluent text of the calibration half shows and at least RULE_MIN of its garbled texts do;
 - a hidden-state probe: a logistic regression on the mean hidden state of the text's tokens at one layer of
   the model (layer and regularisation chosen by cross-validated AUC on the calibration part), whose log-odds
-  is one more feature of
+  is one more feature of the regression below, kept only where it rejects more of the calibration part's
+  garbled texts out of fold (the regression is fitted with and without it, and both are reported);
 - a logistic regression (scikit-learn, standardised features, balanced classes) over all surface features,
   the model's surprises and the probe, fitted on the calibration half; its threshold is the lowest that keeps >= KEEP_FIT of
   the calibration half's fluent texts (rules included) by 5-fold out-of-fold probabilities, so the threshold
@@ -266,14 +267,14 @@ def split_report(rejected: np.ndarray, garbled: np.ndarray, parts: dict[str, np.
 
 
 def write_gate(path: Path, model: str, context: str, rules: list[str], weights: dict[str, Any], note: str,
-               probe: dict[str, Any]) -> None:
+               probe: dict[str, Any] | None) -> None:
     """Replace the `models:` section and `garble.rules` of the data file, keeping its comments."""
     import yaml
 
     text = path.read_text(encoding="utf-8")
     models = (yaml.safe_load(text) or {}).get("models") or {}
-    models[model] = {"context": context, **dict.fromkeys(BOUNDS), "weights": weights, "probe": probe,
-                     "calibrated": note}
+    models[model] = {"context": context, **dict.fromkeys(BOUNDS), "weights": weights,
+                     **({"probe": probe} if probe else {}), "calibrated": note}
     head = re.split(r"(?m)^models:", text)[0]
     head = re.sub(r"(?m)^  rules: .*\n", "", head)
     head = re.sub(r"(?m)^garble:\n", "garble:\n  rules: " + json.dumps(rules) + "\n", head)
@@ -369,13 +370,22 @@ def main(argv: list[str]) -> int:
     # The gate: surface rules, then the weighted gate, all fitted on the calibration half.
     rules = choose_rules({k: v for k, v in table.items() if k not in ("repeat_finder", "probe")}, garbled, half)
     ruled = gate_rejects(table, rules, None) | field
-    weights, out_of_fold, oof_rejected = fit_weights(table, garbled, half, ruled)
-    without_field = gate_rejects(table, rules, weights)
-    rejected = without_field | field
-    # The same gate fitted without the probe (the gate before it), same rules, same calibration part.
+    # Fitted with and without the probe; the probe is kept only if it rejects more of the calibration part's
+    # garbled texts out of fold at the same share of fluent kept (chosen on the calibration part alone).
     no_probe = {k: v for k, v in table.items() if k != "probe"}
-    weights_no_probe, out_of_fold_no_probe, _ = fit_weights(no_probe, garbled, half, ruled)
-    rejected_no_probe = gate_rejects(no_probe, rules, weights_no_probe) | field
+    fits = {"with_probe": (table, *fit_weights(table, garbled, half, ruled)),
+            "without_probe": (no_probe, *fit_weights(no_probe, garbled, half, ruled))}
+    gain = (fits["with_probe"][2]["garbled_rejected"] - fits["without_probe"][2]["garbled_rejected"],
+            fits["with_probe"][2]["fluent_kept"] - fits["without_probe"][2]["fluent_kept"])
+    chosen = "with_probe" if gain[0] > 0 and gain[1] >= 0 else "without_probe"
+    other = "without_probe" if chosen == "with_probe" else "with_probe"
+    chosen_table, weights, out_of_fold, oof_rejected = fits[chosen]
+    without_field = gate_rejects(chosen_table, rules, weights)
+    rejected = without_field | field
+    other_table, other_weights, other_out_of_fold, _ = fits[other]
+    rejected_other = gate_rejects(other_table, rules, other_weights) | field
+    if chosen == "without_probe":
+        probe = None
 
     # Baselines: the previous gate (bounds on the surprises), the ranker's signal alone, repeats alone.
     bounds = calibrate(features, garbled, half)
@@ -407,8 +417,9 @@ def main(argv: list[str]) -> int:
             "calibration_half_out_of_fold": out_of_fold,
             "rules_alone": split_report(ruled, garbled, parts),
             "without_field_sense": split_report(without_field, garbled, parts),
-            "without_probe": {**split_report(rejected_no_probe, garbled, parts, weights=weights_no_probe),
-                              "calibration_half_out_of_fold": out_of_fold_no_probe},
+            "probe": chosen,
+            other: {**split_report(rejected_other, garbled, parts, weights=other_weights),
+                    "calibration_half_out_of_fold": other_out_of_fold},
         },
         "field_sense_alone": {
             **split_report(misfit, garbled, parts),

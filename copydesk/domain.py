@@ -31,14 +31,14 @@ class RemovedText(BaseModel):
     the default, so products stored before the other kinds existed still load); the others are cleaning
     (retrieval/cleaning): "markup" (HTML made plain text), "label" (a section heading such as "Product
     Description"), "boilerplate" (seller or marketplace text), "condition" (condition words for new goods),
-    "repeat" (the same text a second time).
+    "repeat" (the same text a second time), "empty" (a placeholder such as "MISSING" in a field with no value).
     `rule` names the pattern that matched, so a wrong removal can be traced and reported.
     """
 
     field: str  # "description", "attribute 'Colour'", ...
     text: str
     reason: str
-    kind: Literal["instructions", "markup", "label", "boilerplate", "condition", "repeat"] = "instructions"
+    kind: Literal["instructions", "markup", "label", "boilerplate", "condition", "repeat", "empty"] = "instructions"
     rule: str | None = None
 
 

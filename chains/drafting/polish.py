@@ -13,6 +13,8 @@ one thing.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from chains.drafting.context import Context, PartReport
@@ -23,6 +25,7 @@ from copydesk.domain import Draft, Fact
 from copydesk.settings import Settings
 from generators.text.base import ChatMessage, TextGenerator
 
+_HEADER = re.compile(r"^\s*([A-Z][A-Z0-9 &'/-]{1,40}|[A-Z][\w '&/-]{1,40})(?::| –)\s+")
 _JUDGE = [ChatMessage("user", "Write one sentence of product listing copy.")]
 
 
@@ -95,10 +98,26 @@ def _polish(part: PolishPart, steps: Steps, generator: TextGenerator) -> tuple[s
     baseline = generator.score(_JUDGE, part.text) if outcome.passed else 0.0
     # `passed` counts candidates that cleared every gate: the verifier, accept, the facts kept, the ranking.
     better = [c for c in outcome.passed
-              if keeps_facts(c.text, part.text, part.stated) and generator.score(_JUDGE, c.text) > baseline]
+              if keeps_header(c.text, part.text) and keeps_facts(c.text, part.text, part.stated)
+              and generator.score(_JUDGE, c.text) > baseline]
     if better:
         return better[0].text, PartReport(part.label, "model", outcome.generated, len(better), 0)
     return part.text, PartReport(part.label, "template", outcome.generated, 0, outcome.dropped_sentences)
+
+
+def split_header(bullet: str) -> tuple[str | None, str]:
+    """("SIZE AND WEIGHT", "It weighs 1.2 kg.") of "SIZE AND WEIGHT: It weighs 1.2 kg." (Amazon's header, or
+    Shopify's "Header – "); (None, bullet) for a bullet without one."""
+    match = _HEADER.match(bullet)
+    return (match.group(1).strip(), bullet[match.end():]) if match else (None, bullet)
+
+
+def keeps_header(candidate: str, realized: str) -> bool:
+    """The candidate keeps the realized part's header, or has none where it had none. Headers are the voice's own
+    (chains/drafting/realize/voice.py); the polish rewords the sentence. A small model invents headers that make
+    no sense with their sentence ("WHEN IT COULD BE: It is made for ages 12 and up.", "Premise: The HP ...")."""
+    new, old = split_header(candidate)[0], split_header(realized)[0]
+    return (new or "").casefold() == (old or "").casefold()
 
 
 def keeps_facts(candidate: str, realized: str, facts: list[Fact]) -> bool:

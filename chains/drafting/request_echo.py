@@ -3,13 +3,14 @@ small model sometimes copies the request's scaffolding ("Product facts: - Weight
 description: ...") or labels its answer ("Rewritten description: Meet the ..."). Such text can be grounded word
 by word, and reads as a form, not copy.
 
-The request's own labels are read from its template (its lines that end with ":", with the part's name put in),
+The request's own words are read from its template (its labels, and its instruction up to the part's name),
 so the check follows the prompt when the prompt changes; the labels an answer puts before itself are data
 (data/request_echo.yaml). Like the fluency gate, this is for model text only.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,9 +30,15 @@ def answer_labels() -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def request_labels(part: str) -> tuple[str, ...]:
-    """The labels of the request for `part`, lower-case ("product facts:", "current bullet:")."""
-    lines = load_prompt(REQUEST).template.splitlines()
-    return tuple(line.strip().replace("{field}", part).lower() for line in lines if line.strip().endswith(":"))
+    """The request's own words for `part`, lower-case: its labels without their colon ("product facts", "current
+    bullet"), which no copy says, and the start of its instruction up to the part's name ("rewrite the bullet")."""
+    found: list[str] = []
+    for line in (line.strip() for line in load_prompt(REQUEST).template.splitlines()):
+        if line.endswith(":") and "{" not in line.replace("{field}", ""):
+            found.append(line[:-1].replace("{field}", part).lower())
+        elif "{change}" in line and "{field}" in line:
+            found.append(line[:line.index("{field}")].lower() + part)
+    return tuple(found)
 
 
 def problem(text: str, part: str | None = None) -> str | None:
@@ -39,7 +46,8 @@ def problem(text: str, part: str | None = None) -> str | None:
     lowered = " ".join(text.lower().split())
     head = lowered.split(":", 1)[0].strip(" *#\"'") if ":" in lowered else None
     for name in (part,) if part else PARTS:
-        label = next((label for label in request_labels(name) if label in lowered), None)
+        label = next((label for label in request_labels(name)
+                      if re.search(rf"\b{re.escape(label)}\b", lowered)), None)
         if label:
             return f"echoes the request (“{label}”)"
         if head is not None and head in {pattern.format(part=name) for pattern in answer_labels()}:

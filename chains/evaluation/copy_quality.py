@@ -21,7 +21,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from chains.drafting import key_facts
+from chains.drafting import key_facts, split_header
 from chains.evaluation.metrics import distinct_n
 from chains.grounding import GroundingVerifier, split_sentences, stems_of, unit_table
 from copydesk.domain import Draft, Fact, Product
@@ -30,7 +30,6 @@ _URL = re.compile(r"https?://|www\.", re.I)
 _PRICE = re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d\d)\s?(?:gbp|usd|eur)\b", re.I)
 _AVAILABILITY = re.compile(r"\b(in stock|out of stock|ships? (?:today|free)|available now)\b", re.I)
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]")
-_HEADER = re.compile(r"^\s*([A-Z][A-Z0-9 &'/-]{1,40}|[A-Z][\w '&/-]{1,40})(?::| –)\s+")
 _NUMBER = re.compile(r"(?<![\w.,#-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\w|\.\d|,\d)")  # not in codes: "32A", "RJ-45"
 _WORD_AFTER = re.compile(r"\s?-?\s?([A-Za-z]+)")
 _SIGN_AFTER = re.compile(r"\s?(?:%|°|\"|″|'|\+)")
@@ -100,8 +99,7 @@ def amazon_problems(draft: Draft) -> list[str]:
 # --- facts behind the copy -----------------------------------------------------------------------------------
 def without_header(bullet: str) -> str:
     """"SIZE AND WEIGHT: It weighs 1.2 kg." -> "It weighs 1.2 kg." (Amazon's header, or Shopify's "Header – ")."""
-    match = _HEADER.match(bullet)
-    return bullet[match.end():] if match else bullet
+    return split_header(bullet)[1]
 
 
 def bullets_without_fact(draft: Draft, verifier: GroundingVerifier) -> list[str]:

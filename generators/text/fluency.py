@@ -94,6 +94,8 @@ RULE_PROBLEMS = {
     "repeated_bigrams": "says a phrase again",
     "few_words": "is too short to say anything",
     "unknown_words": "holds a word that is not English",
+    "speaker_words": "speaks as a writer, not as copy",
+    "reply_opener": "opens like a reply, not like copy",
 }
 
 

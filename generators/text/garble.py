@@ -1,6 +1,7 @@
 """What a reader sees as garble in a line of copy, measured on its surface: words that are not English, broken
 brackets and quotes, template placeholders and markup, a sentence cut off, words said again, fusions
-("CableBlue", "X9380has"), numbers standing alone, spec-sheet labels. Each feature is a number; the fluency gate
+("CableBlue", "X9380has"), numbers standing alone, spec-sheet labels, a writer speaking or answering instead of
+the copy. Each feature is a number; the fluency gate
 (fluency.py) weighs them with the model's surprise by weights fitted in bench/fluency_gate.py.
 
 The English vocabulary is data/vocabulary.txt (scripts/mine_vocabulary.py: the shared catalogs' and style
@@ -35,8 +36,10 @@ def _lexicon() -> dict[str, frozenset[str]]:
     words = frozenset(line.strip() for line in VOCABULARY_FILE.read_text(encoding="utf-8").splitlines()
                       if line.strip() and not line.startswith("#"))
     data = yaml.safe_load((DATA_DIR / "fluency.yaml").read_text(encoding="utf-8")) or {}
-    function = frozenset(str(w).lower() for w in (data.get("garble") or {}).get("function_words", []))
-    return {"vocabulary": words, "function": function}
+    garble = data.get("garble") or {}
+    return {"vocabulary": words, **{key: frozenset(str(w).lower() for w in garble.get(name, []))
+                                    for key, name in (("function", "function_words"), ("speaker", "speaker_words"),
+                                                      ("opener", "reply_openers"))}}
 
 
 def known(word: str) -> bool:
@@ -90,6 +93,10 @@ def features(text: str) -> dict[str, float]:
         "starts_lower": float(bool(stripped[:1]) and stripped[:1].islower()),
         "title_case_share": sum(w[:1].isupper() for w in alpha) / max(1, len(alpha)),
         "function_share": sum(w in function for w in lower) / max(1, len(lower)),
+        # listing copy speaks of the product, not of a writer answering someone ("I'm so excited to share",
+        # "Hi Max,", "Yes, the product is indeed ...")
+        "speaker_words": float(sum(w in lexicon["speaker"] for w in lower)),
+        "reply_opener": float(bool(lower) and lower[0] in lexicon["opener"]),
     }
 
 

@@ -37,6 +37,7 @@ _SPACES = re.compile(r"[ \t]+")
 # "traintastic toys!An amazing world": a sentence end with no space before the next sentence (sellers paste
 # lines together); a space goes in, nothing is removed. Not before a domain's "Com"/"Co" ("Amazon.Com").
 _MISSING_SPACE = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\b)(?!(?:Com|Co|Net|Org|In|Uk)\b)")
+EMPTY_REASON = "a placeholder for a missing value"
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s*")  # "2. " before a sentence: it goes with the sentence
 
 Item = TypeVar("Item")
@@ -70,6 +71,19 @@ def rules() -> tuple[Rule, ...]:
     return tuple(Rule(**entry) for entry in data["rules"])
 
 
+@lru_cache(maxsize=2)
+def empty_values(key: str) -> frozenset[str]:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(v).lower() for v in data.get(key) or ())
+
+
+def is_empty_value(value: str, *, name: bool = False) -> bool:
+    """A field holding only a placeholder for "no value" ("MISSING"); `name`: a brand, model or category, which
+    "N/A" or "None" leaves empty too."""
+    said = " ".join(value.split()).lower()
+    return said in empty_values("empty_values") or (name and said in empty_values("empty_names"))
+
+
 class Cleaned(NamedTuple):
     text: str
     removed: list[RemovedText]
@@ -85,9 +99,14 @@ def clean_products(items: Iterable[Item]) -> Iterator[Item]:
 def clean_product(product: Product) -> Product:
     removed: list[RemovedText] = []
     changes: dict[str, object] = {}
+    for field in ("brand", "category", "model"):
+        value = getattr(product, field)
+        if value and is_empty_value(value, name=True):
+            removed.append(RemovedText(field=field, text=value, reason=EMPTY_REASON, kind="empty", rule="empty-value"))
+            changes[field] = None
     for field in ("title", "brand", "category", "model"):
         value = getattr(product, field)
-        if value and has_markup(value):
+        if value and field not in changes and has_markup(value):
             text, found = _plain(value, field)
             removed += found
             changes[field] = " ".join(text.split()) or (value if field == "title" else None)
@@ -100,6 +119,10 @@ def clean_product(product: Product) -> Product:
             changes["description"] = text or None
     attributes: dict[str, str] = {}
     for name, value in product.attributes.items():
+        if is_empty_value(value):
+            removed.append(RemovedText(field=f"attribute {name!r}", text=value, reason=EMPTY_REASON, kind="empty",
+                                       rule="empty-value"))
+            continue
         text, found, _ = clean_text(value, f"attribute {name!r}", title, everywhere=False)
         removed += found
         if text:

@@ -29,6 +29,9 @@ FAULTY = [
     ("The SpeakerBlue offers deep bass.", "camel_fusions"),
     ("Colour: Red Size: Large Material: Cotton", "labels"),
     ("Tent", "few_words"),
+    ("I'm so excited to share this tent with you!", "speaker_words"),
+    ("Yes, the tent is indeed waterproof.", "reply_opener"),
+    ("Hello, this tent sleeps four.", "reply_opener"),
 ]
 
 FLUENT = [
@@ -56,7 +59,7 @@ def test_each_fault_shows_in_its_feature(text: str, feature: str) -> None:
 def test_fluent_copy_shows_no_fault(text: str) -> None:
     found = features(text)
     faults = ("unknown_words", "broken_pairs", "placeholder_or_markup", "dangling_end", "ends_on_function_word",
-              "adjacent_repeats", "repeated_bigrams", "camel_fusions", "few_words")
+              "adjacent_repeats", "repeated_bigrams", "camel_fusions", "few_words", "speaker_words", "reply_opener")
     assert {name: found[name] for name in faults if found[name]} == {}
 
 

@@ -392,3 +392,15 @@ def test_a_title_in_capitals_is_written_as_a_name_and_a_jigsaw_is_not_battery_fr
     for product, said in ((wally, False), (train, True)):
         text = " ".join([*(d := draft(product)).bullets, d.description]).lower()
         assert ("batteries" in text) is said, text
+
+
+def test_a_manufacturer_given_as_missing_is_never_said(shared_data) -> None:
+    """Amazon UK toys' "Marvel Super Hero Squad Hulk vs Nova" names its manufacturer "MISSING"; the polish wrote
+    "... Hulk vs Nova from MISSING". Ingest now takes such placeholders out, so no draft says it."""
+    sku = "daf692816070aab388bf2d1cf9b3ae37"
+    product = next(p for p in read_products(shared_data / "products" / "amazon-uk-toys.csv")
+                   if not isinstance(p, RowError) and p.sku == sku)
+    assert product.brand is None and any(r.rule == "empty-value" and r.text == "MISSING" for r in product.removed)
+    for seed in range(3):
+        d = draft(product, seed=seed)
+        assert "missing" not in " ".join([d.title, *d.bullets, d.description]).lower()

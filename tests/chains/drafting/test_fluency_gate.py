@@ -103,11 +103,51 @@ def test_text_that_echoes_the_request_is_no_copy() -> None:
     echoes = ["Product facts: - Weight: 200 g - Dimensions: 15.2 x 7.6 x 7.6 cm",
               "Current description: The figure is made for 12 years and up.",
               "Rewritten description: Meet the Xerox Drum Cartridge C-2128.",
-              "**Description:** A soft plush toy."]
+              "**Description:** A soft plush toy.",
+              'Rewrite the description: "It weighs just 118 grams."',
+              "The product facts about the Gremlins Gizmo figure."]
     copy = ["SIZE AND WEIGHT: The figure weighs 200 g.", "A sturdy mug that keeps tea warm.",
-            "Product description: Hevy in Training Armour Figure, no batteries, no accessories"]  # a catalog label
+            "Product description: Hevy in Training Armour Figure, no batteries, no accessories",  # a catalog label
+            "A factsheet of current products comes with the description of each bullet point."]
     kept = fluent(PassAll(), [Candidate(t, [], -1.0) for t in echoes + copy], "description")
     assert [c.text for c in kept] == copy
-    assert request_echo.problem("Current bullet: A soft toy.", "bullet") == "echoes the request (“current bullet:”)"
+    assert request_echo.problem("Current bullet: A soft toy.", "bullet") == "echoes the request (“current bullet”)"
     assert request_echo.problem("Current bullet: A soft toy.", "title") is None  # only the part asked for
     assert request_echo.problem("Current bullet: A soft toy.") is not None       # any part
+
+
+class Reheader(Stutter):
+    """Per step: the text it was asked about, improved, once under a header of its own invention and once under
+    the realized header (or none where it had none)."""
+
+    def generate(self, messages: Sequence[ChatMessage], *, n: int = 1, **_: object) -> list[Generation]:
+        current = re.search(r"^Current \w+:\n(.+?)\n\nRewrite", messages[-1].content, flags=re.M | re.S)
+        base = current.group(1).strip() if current else "Xerox 006R90321 Original Black toner cartridge"
+        sentence = base.split(": ", 1)[-1].rstrip(".") + "." + GREAT
+        texts = ([f"WHEN IT COULD BE: {sentence}", base.rstrip(".") + "." + GREAT] * n)[:n]
+        self.written += texts
+        return [Generation(text=t, tokens=len(t.split()), mean_logprob=-1.0, finish_reason="stop") for t in texts]
+
+
+def test_the_polish_keeps_the_realized_header(env, monkeypatch) -> None:
+    """Headers are the voice's; a small model invents ones that make no sense ("WHEN IT COULD BE: It is made for
+    ages 12 and up."). A rewrite under another header is not taken, the same rewrite under the realized one is."""
+    from chains.drafting import keeps_header, split_header
+
+    assert split_header("SIZE AND WEIGHT: It weighs 200 g.") == ("SIZE AND WEIGHT", "It weighs 200 g.")
+    assert split_header("Size and weight – It weighs 200 g.") == ("Size and weight", "It weighs 200 g.")
+    assert split_header("It weighs 200 g.") == (None, "It weighs 200 g.")
+    assert keeps_header("Size and Weight: It is light.", "SIZE AND WEIGHT: It weighs 200 g.")
+    assert not keeps_header("WHEN IT COULD BE: It is made for ages 12 and up.", "WHAT IT IS: A toy for ages 12 up.")
+    assert not keeps_header("Premise: The HP module runs at 667 MHz.", "The HP module runs at 667 MHz.")
+    assert not keeps_header("It weighs 200 g.", "SIZE AND WEIGHT: It weighs 200 g.")
+
+    monkeypatch.setattr(steps, "fluency_gate", lambda generator, settings: None)
+    settings, catalog = env
+    generator = Reheader()
+    chain = CopyChain(catalog, generator, DraftStore(settings.db_path), settings)
+    result = chain.draft(chain.catalog.product(XEROX_SKU))
+    assert any(t.startswith("WHEN IT COULD BE") for t in generator.written)
+    parts = [*result.draft.bullets, result.draft.description]
+    assert not any("WHEN IT COULD BE" in part for part in parts)
+    assert any(GREAT.strip() in part for part in parts)  # the rewrite under the realized header got through

@@ -1,4 +1,4 @@
-"""Collects the unlabelled texts of the fluency set's second batch (METHOD.md, "Batch 2").
+"""Collects the unlabelled texts of the fluency set's later batches (METHOD.md, "Batches 2 and 3").
 
 Two kinds of model text, from products the first batch never used (rows after the first 100 of each file):
 - `gate_input`: the polish's candidates that passed the verifier, i.e. exactly what the fluency gate is asked
@@ -42,14 +42,20 @@ def main() -> None:
     from chains.evaluation.run import EvalConfig, run_eval
     from bot.cli.common import load_settings
 
-    recorded: list[str] = []
-    gate = steps.fluent
+    recorded: list[tuple[str, str]] = []  # (candidate, the realized text it rewrites)
+    asked: list[str] = [""]
+    gate, rewrite = steps.fluent, steps.Steps.rewrite
 
-    def recording(fluency, candidates):  # what the gate is asked about, before it answers
-        recorded.extend(c.text for c in candidates)
-        return gate(fluency, candidates)
+    def recording(fluency, candidates, part=None):  # what the gate is asked about, before it answers
+        recorded.extend((c.text, asked[0]) for c in candidates)
+        return gate(fluency, candidates, part)
+
+    def rewriting(self, field_name, text, *args, **kwargs):
+        asked[0] = text
+        return rewrite(self, field_name, text, *args, **kwargs)
 
     steps.fluent = recording
+    steps.Steps.rewrite = rewriting
     shared = ROOT.parent / "shared" / "data" / "products"
     settings = load_settings()
     services = Services(settings)
@@ -67,8 +73,8 @@ def main() -> None:
     for product in report.data["per_product"]:
         key = f"{product['dataset']}/{product['sku']}"
         end = marks.get(product["sku"], start)
-        for text in recorded[start:end]:
-            pool.append({"text": text, "kind": "gate_input", "product": key})
+        for text, realized in recorded[start:end]:
+            pool.append({"text": text, "kind": "gate_input", "product": key, "rewrites": realized})
         start = end
         raw = product["drafts"].get("raw") or {}
         texts = [raw.get("title", "")] + list(raw.get("bullets", [])) + SENTENCE_END.split(raw.get("description", ""))

@@ -170,3 +170,21 @@ def test_a_sentence_pasted_onto_the_last_gets_its_space_back() -> None:
     assert not cleaned.removed
     for kept in ("Sold on Amazon.Com today.", "Made in the U.K. for kids.", "Model No.R1179 in OO.", "e.g. Lego."):
         assert clean_text(kept, "description", "x").text == kept
+
+
+def test_a_placeholder_for_a_missing_value_is_no_fact() -> None:
+    """Amazon UK toys' Marvel Hulk vs Nova has the manufacturer "MISSING": the polish wrote "from MISSING". A
+    field holding only such a placeholder is emptied and the removal recorded. In an attribute, "N/A" or "None"
+    can say that something is absent, so they stay there."""
+    product = Product(sku="daf69", title="Marvel Super Hero Squad Hulk vs Nova", brand="MISSING", model="n/a",
+                      category="Toys", attributes={"Colour": " unknown ", "Batteries": "None", "Size": "Missing parts: 0",
+                                                   "Discrete graphics adapter model": "Not available"})
+    result = clean_product(product)
+    assert result.brand is None and result.model is None and result.category == "Toys"
+    assert result.attributes == {"Batteries": "None", "Size": "Missing parts: 0",
+                                 "Discrete graphics adapter model": "Not available"}
+    assert {(r.field, r.kind, r.rule, r.text) for r in result.removed} == {
+        ("brand", "empty", "empty-value", "MISSING"), ("model", "empty", "empty-value", "n/a"),
+        ("attribute 'Colour'", "empty", "empty-value", " unknown ")}
+    assert clean_product(result) == result
+
