@@ -3,7 +3,7 @@ Other packages import from here, not from its modules."""
 
 from chains.drafting.chain import CopyChain
 from chains.drafting.key_facts import key_facts
-from chains.drafting.polish import PolishPart, keeps_facts, keeps_header, split_header
+from chains.drafting.polish import PolishPart, keeps_facts, keeps_header, split_header, under_realized_header
 from chains.drafting.ranker import score_draft
 from chains.drafting.refine import refine_draft
 from chains.drafting.steps import (
@@ -18,6 +18,6 @@ from chains.drafting.variants import word_change
 __all__ = [
     "Candidate", "Context", "CopyChain", "DraftResult", "PartReport", "PolishPart", "StepOutcome", "Steps", "Timer",
     "accept", "allowed_numbers", "clean", "cut_value", "fact_lines", "keeps_facts", "keeps_header", "key_facts", "realize_draft",
-    "refine_draft", "rewrite_tokens", "score_draft", "split_header", "template_draft", "voice_for", "without_unfinished_sentence",
+    "refine_draft", "rewrite_tokens", "score_draft", "split_header", "template_draft", "under_realized_header", "voice_for", "without_unfinished_sentence",
     "word_change",
 ]

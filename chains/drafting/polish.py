@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chains.drafting.context import Context, PartReport
 from chains.drafting.ranker import fact_covered
@@ -97,9 +97,9 @@ def _polish(part: PolishPart, steps: Steps, generator: TextGenerator) -> tuple[s
     outcome = accept(outcome, min_words=4, cites={f.id for f in part.stated} or None)
     baseline = generator.score(_JUDGE, part.text) if outcome.passed else 0.0
     # `passed` counts candidates that cleared every gate: the verifier, accept, the facts kept, the ranking.
-    better = [c for c in outcome.passed
-              if keeps_header(c.text, part.text) and keeps_facts(c.text, part.text, part.stated)
-              and generator.score(_JUDGE, c.text) > baseline]
+    headed = [replace(c, text=text) for c in outcome.passed if (text := under_realized_header(c.text, part.text))]
+    better = [c for c in headed
+              if keeps_facts(c.text, part.text, part.stated) and generator.score(_JUDGE, c.text) > baseline]
     if better:
         return better[0].text, PartReport(part.label, "model", outcome.generated, len(better), 0)
     return part.text, PartReport(part.label, "template", outcome.generated, 0, outcome.dropped_sentences)
@@ -118,6 +118,17 @@ def keeps_header(candidate: str, realized: str) -> bool:
     no sense with their sentence ("WHEN IT COULD BE: It is made for ages 12 and up.", "Premise: The HP ...")."""
     new, old = split_header(candidate)[0], split_header(realized)[0]
     return (new or "").casefold() == (old or "").casefold()
+
+
+def under_realized_header(candidate: str, realized: str) -> str | None:
+    """The candidate as the part's new text: as it is when it keeps the realized header; under the realized header
+    when it dropped it (the bullets keep one style); None when it wrote a header of its own."""
+    if keeps_header(candidate, realized):
+        return candidate
+    new, old = split_header(candidate)[0], split_header(realized)
+    if new is None and old[0] is not None:
+        return realized[:len(realized) - len(old[1])] + candidate
+    return None
 
 
 def keeps_facts(candidate: str, realized: str, facts: list[Fact]) -> bool:

@@ -29,6 +29,16 @@ def answer_labels() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def named_labels() -> tuple[str, ...]:
+    """The words of the request's labels that stand before the part's name ("current" of "Current {field}:"),
+    lower-case: followed by any one or two words and a colon ("Current product description:") they still
+    label the request (not three: "Current prices are low:" could be copy)."""
+    lines = [line.strip() for line in load_prompt(REQUEST).template.splitlines()]
+    return tuple(line.split("{field}")[0].strip().lower() for line in lines
+                 if line.endswith(":") and "{field}" in line and line.split("{field}")[0].strip())
+
+
+@lru_cache(maxsize=None)
 def request_labels(part: str) -> tuple[str, ...]:
     """The request's own words for `part`, lower-case: its labels without their colon ("product facts", "current
     bullet"), which no copy says, and the start of its instruction up to the part's name ("rewrite the bullet")."""
@@ -45,6 +55,10 @@ def problem(text: str, part: str | None = None) -> str | None:
     """What of the request `text` echoes, or None; `part` None: any part's request."""
     lowered = " ".join(text.lower().split())
     head = lowered.split(":", 1)[0].strip(" *#\"'") if ":" in lowered else None
+    named = next((m.group(0) for word in named_labels()
+                  if (m := re.match(rf"{re.escape(word)}(?: [\w-]+){{1,2}}:", lowered.strip(" *#\"'")))), None)
+    if named:
+        return f"echoes the request (“{named}”)"
     for name in (part,) if part else PARTS:
         label = next((label for label in request_labels(name)
                       if re.search(rf"\b{re.escape(label)}\b", lowered)), None)

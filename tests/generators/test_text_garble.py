@@ -82,13 +82,13 @@ def test_shares_and_counts_are_measured_not_flagged() -> None:
 
 def test_the_labelled_set_is_well_formed() -> None:
     """METHOD.md's rules for the frozen set: unique ids and texts, two labels, a reason for every garbled text;
-    batch 2's texts name their product (the bench splits them by product) and keep the labellers' votes, of
+    later batches name their product and keep the labellers' votes, of
     which the label is the majority."""
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
     assert all(r["label"] in {"garbled", "fluent"} for r in rows)
     assert all(r["origin"] in {"model", "pipeline", "human", "derived"} for r in rows)
     assert all(r["note"] for r in rows if r["label"] == "garbled")
-    for row in (r for r in rows if r.get("batch") == 2):
+    for row in (r for r in rows if r.get("batch", 1) >= 2):
         assert row["product"].split("/")[0] in {"icecat-electronics", "amazon-uk-toys"}
         assert len(row["votes"]) in (2, 3) and row["votes"].count(row["label"]) >= 2

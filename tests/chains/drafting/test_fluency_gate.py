@@ -111,9 +111,12 @@ def test_text_that_echoes_the_request_is_no_copy() -> None:
             "A factsheet of current products comes with the description of each bullet point."]
     kept = fluent(PassAll(), [Candidate(t, [], -1.0) for t in echoes + copy], "description")
     assert [c.text for c in kept] == copy
-    assert request_echo.problem("Current bullet: A soft toy.", "bullet") == "echoes the request (“current bullet”)"
-    assert request_echo.problem("Current bullet: A soft toy.", "title") is None  # only the part asked for
-    assert request_echo.problem("Current bullet: A soft toy.") is not None       # any part
+    assert request_echo.problem("Current bullet: A soft toy.", "bullet") == "echoes the request (“current bullet:”)"
+    # the request's "Current {field}:" with other words in the field's place is the same echo
+    assert request_echo.problem("Current product description: A soft toy.", "title") is not None
+    assert request_echo.problem("Current prices are low: buy now.", "title") is None
+    assert request_echo.problem("Rewrite the bullet: A soft toy.", "title") is None  # another part's request
+    assert request_echo.problem("Rewrite the bullet: A soft toy.") is not None     # any part
 
 
 class Reheader(Stutter):
@@ -132,7 +135,7 @@ class Reheader(Stutter):
 def test_the_polish_keeps_the_realized_header(env, monkeypatch) -> None:
     """Headers are the voice's; a small model invents ones that make no sense ("WHEN IT COULD BE: It is made for
     ages 12 and up."). A rewrite under another header is not taken, the same rewrite under the realized one is."""
-    from chains.drafting import keeps_header, split_header
+    from chains.drafting import keeps_header, split_header, under_realized_header
 
     assert split_header("SIZE AND WEIGHT: It weighs 200 g.") == ("SIZE AND WEIGHT", "It weighs 200 g.")
     assert split_header("Size and weight – It weighs 200 g.") == ("Size and weight", "It weighs 200 g.")
@@ -141,6 +144,13 @@ def test_the_polish_keeps_the_realized_header(env, monkeypatch) -> None:
     assert not keeps_header("WHEN IT COULD BE: It is made for ages 12 and up.", "WHAT IT IS: A toy for ages 12 up.")
     assert not keeps_header("Premise: The HP module runs at 667 MHz.", "The HP module runs at 667 MHz.")
     assert not keeps_header("It weighs 200 g.", "SIZE AND WEIGHT: It weighs 200 g.")
+    # a rewrite that dropped the header is put under it (the bullets keep one style); one with its own is not used
+    assert under_realized_header("It is light.", "SIZE AND WEIGHT: It weighs 200 g.") == "SIZE AND WEIGHT: It is light."
+    assert under_realized_header("It is light.", "Size and weight – It weighs 200 g.") == "Size and weight – It is light."
+    assert under_realized_header("Size and Weight: It is light.", "SIZE AND WEIGHT: It weighs 2 g.") == (
+        "Size and Weight: It is light.")
+    assert under_realized_header("Premise: It is light.", "It weighs 200 g.") is None
+    assert under_realized_header("WHEN IT COULD BE: For ages 12 up.", "WHAT IT IS: A toy for ages 12 up.") is None
 
     monkeypatch.setattr(steps, "fluency_gate", lambda generator, settings: None)
     settings, catalog = env
