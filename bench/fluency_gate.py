@@ -220,14 +220,13 @@ def fit_probe(scores: list[Any], garbled: np.ndarray, half: np.ndarray) -> tuple
         return np.array([s.pooled[layer] for s in scores])
 
     y = garbled[half]
-    aucs: dict[str, float] = {}
+    aucs: dict[tuple[int, float], float] = {}
     for layer, c in itertools.product(PROBE_LAYERS, PROBE_C):
         x = states(layer)[half]
-        aucs[f"layer {layer}, C {c}"] = float(np.mean([roc_auc_score(y, cross_val_predict(
+        aucs[layer, c] = float(np.mean([roc_auc_score(y, cross_val_predict(
             model(c), x, y, cv=StratifiedKFold(FOLDS, shuffle=True, random_state=seed), method="decision_function"))
             for seed in range(3)]))
-    best = max(aucs, key=aucs.__getitem__)
-    layer, c = int(best.split(",")[0].split()[1]), float(best.split()[-1])
+    layer, c = max(aucs, key=aucs.__getitem__)
     x = states(layer)
     column = np.zeros(len(scores))
     column[half] = cross_val_predict(model(c), x[half], y, cv=StratifiedKFold(FOLDS, shuffle=True, random_state=0),
@@ -239,7 +238,8 @@ def fit_probe(scores: list[Any], garbled: np.ndarray, half: np.ndarray) -> tuple
     probe = {"layer": layer, "coef": [float(f"{v:.6g}") for v in coef], "intercept": round(intercept, 6)}
     runtime = Probe(layer, tuple(probe["coef"]), probe["intercept"])  # held-out texts go through the runtime code
     column[~half] = [runtime.logit(s) for s, h in zip(scores, half) if not h]
-    return probe, column, {"layer": layer, "C": c, "cv_auc": {k: round(v, 4) for k, v in aucs.items()}}
+    return probe, column, {"layer": layer, "C": c,
+                           "cv_auc": {f"layer {k[0]}, C {k[1]}": round(v, 4) for k, v in aucs.items()}}
 
 
 def gate_rejects(table: dict[str, np.ndarray], rules: list[str], weights: dict[str, Any] | None) -> np.ndarray:

@@ -14,7 +14,6 @@ one thing.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, replace
 
 from chains.drafting.context import Context, PartReport
@@ -121,14 +120,13 @@ def keeps_header(candidate: str, realized: str) -> bool:
 
 
 def under_realized_header(candidate: str, realized: str) -> str | None:
-    """The candidate as the part's new text: as it is when it keeps the realized header; under the realized header
-    when it dropped it (the bullets keep one style); None when it wrote a header of its own."""
-    if keeps_header(candidate, realized):
+    """The candidate as the part's new text: as it is when it keeps the realized header (`keeps_header`); under
+    the realized header when it dropped it (the bullets keep one style); None when it wrote a header of its own."""
+    new = split_header(candidate)[0]
+    old, sentence = split_header(realized)
+    if (new or "").casefold() == (old or "").casefold():
         return candidate
-    new, old = split_header(candidate)[0], split_header(realized)
-    if new is None and old[0] is not None:
-        return realized[:len(realized) - len(old[1])] + candidate
-    return None
+    return realized[:len(realized) - len(sentence)] + candidate if new is None else None
 
 
 def keeps_facts(candidate: str, realized: str, facts: list[Fact]) -> bool:

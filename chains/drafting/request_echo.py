@@ -28,14 +28,19 @@ def answer_labels() -> tuple[str, ...]:
     return tuple((yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")) or {}).get("answer_labels") or ())
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1)
+def _request_lines() -> tuple[str, ...]:
+    return tuple(line.strip() for line in load_prompt(REQUEST).template.splitlines())
+
+
+@lru_cache(maxsize=1)
 def named_labels() -> tuple[str, ...]:
     """The words of the request's labels that stand before the part's name ("current" of "Current {field}:"),
     lower-case: followed by any one or two words and a colon ("Current product description:") they still
     label the request (not three: "Current prices are low:" could be copy)."""
-    lines = [line.strip() for line in load_prompt(REQUEST).template.splitlines()]
-    return tuple(line.split("{field}")[0].strip().lower() for line in lines
-                 if line.endswith(":") and "{field}" in line and line.split("{field}")[0].strip())
+    before = (line.split("{field}")[0].strip().lower() for line in _request_lines()
+              if line.endswith(":") and "{field}" in line)
+    return tuple(words for words in before if words)
 
 
 @lru_cache(maxsize=None)
@@ -43,7 +48,7 @@ def request_labels(part: str) -> tuple[str, ...]:
     """The request's own words for `part`, lower-case: its labels without their colon ("product facts", "current
     bullet"), which no copy says, and the start of its instruction up to the part's name ("rewrite the bullet")."""
     found: list[str] = []
-    for line in (line.strip() for line in load_prompt(REQUEST).template.splitlines()):
+    for line in _request_lines():
         if line.endswith(":") and "{" not in line.replace("{field}", ""):
             found.append(line[:-1].replace("{field}", part).lower())
         elif "{change}" in line and "{field}" in line:

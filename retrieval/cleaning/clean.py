@@ -66,15 +66,18 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _rules_data() -> dict:
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    return tuple(Rule(**entry) for entry in data["rules"])
+    return tuple(Rule(**entry) for entry in _rules_data()["rules"])
 
 
 @lru_cache(maxsize=2)
 def empty_values(key: str) -> frozenset[str]:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    return frozenset(str(v).lower() for v in data.get(key) or ())
+    return frozenset(str(v).lower() for v in _rules_data().get(key) or ())
 
 
 def is_empty_value(value: str, *, name: bool = False) -> bool:
@@ -99,14 +102,12 @@ def clean_products(items: Iterable[Item]) -> Iterator[Item]:
 def clean_product(product: Product) -> Product:
     removed: list[RemovedText] = []
     changes: dict[str, object] = {}
-    for field in ("brand", "category", "model"):
-        value = getattr(product, field)
-        if value and is_empty_value(value, name=True):
-            removed.append(RemovedText(field=field, text=value, reason=EMPTY_REASON, kind="empty", rule="empty-value"))
-            changes[field] = None
     for field in ("title", "brand", "category", "model"):
         value = getattr(product, field)
-        if value and field not in changes and has_markup(value):
+        if value and field != "title" and is_empty_value(value, name=True):
+            removed.append(RemovedText(field=field, text=value, reason=EMPTY_REASON, kind="empty", rule="empty-value"))
+            changes[field] = None
+        elif value and has_markup(value):
             text, found = _plain(value, field)
             removed += found
             changes[field] = " ".join(text.split()) or (value if field == "title" else None)
