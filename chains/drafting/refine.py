@@ -132,7 +132,9 @@ def refine_draft(
         draft, note = _apply(change, draft, ctx, verifier, steps, shown)
         notes.append(note)
     verified = verifier.verify(draft)
-    ruled = apply_rules(verified.model_copy(update={"channel": ctx.channel}), ctx.rules, ctx.channel,
+    # the repairs listed are this version's: the parent's ("removed ! ... (amazon does not allow them)") were shown
+    # with the parent, and read as wrong under a Shopify version
+    ruled = apply_rules(verified.model_copy(update={"channel": ctx.channel, "repairs": []}), ctx.rules, ctx.channel,
                         keep_case=keep_case(product))
     # A refined draft is scored for grounding, coverage and style; its fluency is neutral (None): a
     # version mixes kept and new text, and there are no rival candidates to rank it against.

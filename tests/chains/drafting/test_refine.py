@@ -116,6 +116,17 @@ def test_channel_switch_applies_that_channels_rules(chain: CopyChain) -> None:
     assert check_rules(result.draft, rules, "amazon") == []
 
 
+def test_a_version_lists_its_own_repairs_not_its_parents(chain: CopyChain) -> None:
+    """A Shopify version of an Amazon draft said "removed ! ... (amazon does not allow them)": its parent's repair."""
+    first = chain.draft(chain.catalog.product(XEROX_SKU), channel="amazon").draft
+    stored = chain.store.get(first.draft_id, first.version)
+    chain.store.save(stored.model_copy(update={"repairs": ["removed ! from the description (amazon does not allow them)"]}),
+                     parent=(first.draft_id, first.version))
+    result = refine_draft(chain, first.draft_id, "for Shopify")
+    assert result.draft.channel == "shopify"
+    assert not any("amazon" in repair for repair in result.draft.repairs)
+
+
 def test_brand_switch_drafts_again_in_that_voice(chain: CopyChain) -> None:
     first = chain.draft(chain.catalog.product(XEROX_SKU)).draft
     second = refine_draft(chain, first.draft_id, "use the pebble voice").draft
